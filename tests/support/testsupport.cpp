@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the tests: where the programs are, running them, waiting with a deadline.
+#include "testsupport.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QProcess>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tz::test {
+
+QString toolDir()
+{
+    const QString dir = qEnvironmentVariable("TAZUNA_BIN");
+    if (dir.isEmpty())
+        qFatal("TAZUNA_BIN is not set: run the tests through ctest");
+    return dir;
+}
+
+QString toolPath(const QString &name) { return toolDir() + QLatin1Char('/') + name; }
+
+QString referencePath(const QString &name) { return QStringLiteral("/usr/bin/") + name; }
+
+ProcessResult run(const QString &program, const QStringList &args, const RunOptions &options)
+{
+    QProcess p;
+    p.setProgram(program);
+    p.setArguments(args);
+    p.setProcessEnvironment(options.environment);
+    if (!options.workingDirectory.isEmpty())
+        p.setWorkingDirectory(options.workingDirectory);
+    if (options.newSession)
+        p.setChildProcessModifier([] { ::setsid(); });
+    p.start();
+    ProcessResult r;
+    if (!p.waitForStarted(5000)) {
+        r.err = p.errorString().toUtf8();
+        return r;
+    }
+    if (!options.input.isEmpty())
+        p.write(options.input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(options.timeoutMs)) {
+        r.timedOut = true;
+        ::kill(-static_cast<pid_t>(p.processId()), SIGKILL);
+        p.waitForFinished(2000);
+    } else if (options.newSession) {
+        // Anything the command started in the background dies with it.
+        ::kill(-static_cast<pid_t>(p.processId()), SIGKILL);
+    }
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    r.crashed = p.exitStatus() == QProcess::CrashExit;
+    r.exitCode = r.crashed ? -1 : p.exitCode();
+    return r;
+}
+
+ProcessResult runShell(const QString &script, const RunOptions &options)
+{
+    return run(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script}, options);
+}
+
+bool waitFor(const std::function<bool()> &cond, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!cond()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(5);
+    }
+    return true;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+void writeFile(const QString &path, const QByteArray &content, int mode)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(content);
+    f.close();
+    ::chmod(QFile::encodeName(path).constData(), static_cast<mode_t>(mode));
+}
+
+} // namespace tz::test

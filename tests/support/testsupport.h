@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the tests: where the programs are, running them, waiting with a deadline.
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTest>
+
+#include <functional>
+
+namespace tz::test {
+
+// Our build of a daemontools program ($TAZUNA_BIN, set by CTest).
+QString toolPath(const QString &name);
+// Debian's daemontools program, the reference we must match.
+QString referencePath(const QString &name);
+// The folder holding our programs, to put first on PATH.
+QString toolDir();
+
+struct ProcessResult {
+    QByteArray out;
+    QByteArray err;
+    int exitCode = -1;
+    bool crashed = false;  // killed by a signal
+    bool timedOut = false;
+};
+
+struct RunOptions {
+    QByteArray input;
+    QString workingDirectory;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    int timeoutMs = 20000;
+    bool newSession = true; // so that whatever the command leaves behind can be killed as a group
+};
+
+// Runs a program to completion; a timeout kills its whole process group.
+ProcessResult run(const QString &program, const QStringList &args, const RunOptions &options = {});
+// Runs a shell script with /bin/sh -c.
+ProcessResult runShell(const QString &script, const RunOptions &options = {});
+
+// Polls cond every 5 ms until it holds or the deadline passes, keeping the event loop alive.
+bool waitFor(const std::function<bool()> &cond, int timeoutMs = 10000);
+
+QByteArray readFile(const QString &path);
+void writeFile(const QString &path, const QByteArray &content, int mode = 0644);
+
+} // namespace tz::test
