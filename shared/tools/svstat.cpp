@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "status.h"
 
+#include <array>
 #include <string>
 
 #include <fcntl.h>
@@ -11,6 +12,11 @@
 #include <unistd.h>
 
 namespace {
+
+// 0.76 reads the status into one buffer shared by all directories and, comparing
+// read()'s -1 as unsigned, takes a failed read for a full one: the line then shows
+// whatever the buffer last held (zeros at first). Kept, as scripts see that output.
+std::array<unsigned char, tz::statusSize> lastStatus{};
 
 // One line's text (without the newline) for the service directory we are in.
 std::string describe()
@@ -32,11 +38,13 @@ std::string describe()
         return std::string("unable to open supervise/ok: ") + tz::reasonText(probe->err);
 
     const auto read = tz::readStatusFile(AT_FDCWD);
-    if (!read)
+    if (!read && !read.error().action.starts_with("read"))
         return "unable to " + read.error().describe();
-    if (!read->status)
+    if (read && !read->status)
         return "unable to read supervise/status: bad format";
-    const tz::ServiceStatus &s = *read->status;
+    if (read)
+        lastStatus = tz::encodeStatus(*read->status);
+    const tz::ServiceStatus s = *tz::decodeStatus(lastStatus);
 
     // Whole TAI64 seconds only, never negative, as 0.76 computes it.
     const std::uint64_t now = tz::Tai64n::now().seconds;
