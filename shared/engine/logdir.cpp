@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+// A multilog log directory: start-up recovery, 0.76's rotation points, archives, processors.
+#include "logdir.h"
+
+#include "tai64n.h"
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace tz {
+
+namespace {
+
+// 0.76 buffers each directory's output in 512 bytes and writes longer pieces
+// directly, in slices of at most 8192 (BUFFER_OUTSIZE).
+constexpr std::size_t emulatedBuffer = 512;
+constexpr std::size_t emulatedSlice = 8192;
+// Our real buffer: large, so that a busy log costs few write(2) calls.
+constexpr std::size_t pendingCapacity = 192 * 1024;
+// Files end at a newline once they are within this many bytes of the limit.
+constexpr std::uint64_t newlineSlack = 2000;
+
+constexpr int appendFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
+constexpr int truncFlags = O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC;
+
+int openAppend(int dirFd, const char *name) { return ::openat(dirFd, name, appendFlags | O_NONBLOCK, 0600); }
+
+} // namespace
+
+std::string archiveName(const Tai64n &when, char code)
+{
+    char text[tai64nTextSize];
+    formatTai64n(when, text);
+    std::string name(text, tai64nTextSize);
+    name.push_back('.');
+    name.push_back(code);
+    return name;
+}
+
+std::size_t rotationCut(std::uint64_t bytes, std::uint64_t maxSize, std::string_view offered)
+{
+    std::size_t n = offered.size();
+    if (n >= maxSize - bytes)
+        n = static_cast<std::size_t>(maxSize - bytes);
+    if (bytes + n >= maxSize - newlineSlack) {
+        const void *nl = ::memrchr(offered.data(), '\n', n);
+        if (nl)
+            n = static_cast<std::size_t>(static_cast<const char *>(nl) - offered.data()) + 1;
+    }
+    return n;
+}
+
+bool rotatesAfter(std::uint64_t bytesAfter, std::uint64_t maxSize, std::string_view chunk)
+{
+    return bytesAfter >= maxSize - newlineSlack && !chunk.empty() && chunk.back() == '\n';
+}
+
+LogDir::LogDir(const LogDirConfig &config, LogHost &host)
+    : m_config(config), m_host(host), m_buf(new char[pendingCapacity])
+{
+}
+
+LogDir::~LogDir()
+{
+    for (const int fd : {m_currentFd, m_lockFd, m_dirFd})
+        if (fd >= 0)
+            ::close(fd);
+}
+
+Result<std::unique_ptr<LogDir>> LogDir::open(int startDirFd, const LogDirConfig &config, LogHost &host)
+{
+    std::unique_ptr<LogDir> dir(new LogDir(config, host));
+    const std::string &path = config.path;
+    ::mkdirat(startDirFd, path.c_str(), 0700);
+    dir->m_dirFd = ::openat(startDirFd, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir->m_dirFd < 0)
+        return failure("open directory " + path);
+    dir->m_lockFd = ::openat(dir->m_dirFd, "lock", appendFlags | O_NONBLOCK, 0600);
+    if (dir->m_lockFd < 0 || ::flock(dir->m_lockFd, LOCK_EX | LOCK_NB) < 0)
+        return failure("lock directory " + path);
+    if (Done d = dir->recover(); !d)
+        return d.error();
+    return dir;
+}
+
+// 0.76's restart(): a current with the execute bit was closed cleanly and is
+// appended to; anything else means a crash, and what it left is archived as .u
+// (or, for a complete processed, as .s) before a fresh current is started.
+Done LogDir::recover()
+{
+    const std::string &path = m_config.path;
+    struct stat st{};
+    if (::fstatat(m_dirFd, "current", &st, 0) < 0) {
+        if (errno != ENOENT)
+            return failure("stat " + path + "/current");
+    } else if (st.st_mode & S_IXUSR) {
+        m_currentFd = openAppend(m_dirFd, "current");
+        if (m_currentFd < 0)
+            return failure("append to " + path + "/current");
+        if (::fchmod(m_currentFd, 0644) < 0)
+            return failure("set mode of " + path + "/current");
+        m_bytes = static_cast<std::uint64_t>(st.st_size);
+        return Ok{};
+    }
+
+    ::unlinkat(m_dirFd, "state", 0);
+    ::unlinkat(m_dirFd, "newstate", 0);
+
+    bool processedComplete = false;
+    if (::fstatat(m_dirFd, "processed", &st, 0) < 0) {
+        if (errno != ENOENT)
+            return failure("stat " + path + "/processed");
+    } else if (st.st_mode & S_IXUSR) {
+        processedComplete = true;
+    }
+    if (processedComplete) {
+        ::unlinkat(m_dirFd, "previous", 0);
+        finish("processed", 's');
+    } else {
+        ::unlinkat(m_dirFd, "processed", 0);
+        finish("previous", 'u');
+    }
+    finish("current", 'u');
+
+    const int stateFd = ::openat(m_dirFd, "state", truncFlags | O_NONBLOCK, 0644);
+    if (stateFd < 0)
+        return failure("write to " + path + "/state");
+    ::close(stateFd);
+    m_currentFd = openAppend(m_dirFd, "current");
+    if (m_currentFd < 0)
+        return failure("write to " + path + "/current");
+    if (::fchmod(m_currentFd, 0644) < 0)
+        return failure("set mode of " + path + "/current");
+    m_bytes = 0;
+    return Ok{};
+}
+
+void LogDir::pause(const std::string &message, std::optional<int> err) { m_host.pause(message, err); }
+
+void LogDir::reserve(std::size_t len)
+{
+    if (m_end + len > pendingCapacity)
+        commit();
+}
+
+void LogDir::append(std::string_view s)
+{
+    std::memcpy(m_buf.get() + m_end, s.data(), s.size());
+    m_end += s.size();
+}
+
+void LogDir::put(std::string_view first, std::string_view second)
+{
+    const std::size_t len = first.size() + second.size();
+    reserve(len);
+    append(first);
+    append(second);
+    // Mirror buffer_put: what does not fit flushes the buffer, and a piece larger
+    // than the buffer is written directly.
+    const std::size_t held = m_end - len - m_flushed;
+    if (len <= emulatedBuffer - held)
+        return;
+    if (held > 0)
+        chunk(held);
+    std::size_t rest = len;
+    while (rest > emulatedBuffer) {
+        const std::size_t n = std::min(rest, emulatedSlice);
+        chunk(n);
+        rest -= n;
+    }
+}
+
+void LogDir::putBytes(std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        if (m_end - m_flushed == emulatedBuffer)
+            chunk(emulatedBuffer);
+        const std::size_t n = std::min(bytes.size(), emulatedBuffer - (m_end - m_flushed));
+        reserve(n);
+        append(bytes.substr(0, n));
+        bytes.remove_prefix(n);
+    }
+}
+
+void LogDir::flush()
+{
+    if (m_end > m_flushed)
+        chunk(m_end - m_flushed);
+}
+
+// One buffer_flush or direct write of 0.76, passed through its c_write().
+void LogDir::chunk(std::size_t len)
+{
+    while (len > 0) {
+        if (m_bytes >= m_config.maxSize)
+            rotateAt(m_flushed);
+        const std::string_view offered(m_buf.get() + m_flushed, len);
+        const std::size_t n = rotationCut(m_bytes, m_config.maxSize, offered);
+        m_bytes += n;
+        m_flushed += n;
+        len -= n;
+        if (rotatesAfter(m_bytes, m_config.maxSize, offered.substr(0, n)))
+            rotateAt(m_flushed);
+    }
+}
+
+void LogDir::writeOut(std::size_t len)
+{
+    std::size_t done = 0;
+    while (done < len) {
+        const ssize_t w = ::write(m_currentFd, m_buf.get() + done, len - done);
+        if (w > 0) {
+            done += static_cast<std::size_t>(w);
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        pause("unable to write to " + m_config.path + "/current, pausing", errno);
+    }
+    std::memmove(m_buf.get(), m_buf.get() + len, m_end - len);
+    m_end -= len;
+    m_flushed -= len;
+}
+
+void LogDir::commit()
+{
+    if (m_flushed > 0)
+        writeOut(m_flushed);
+}
+
+void LogDir::rotateAt(std::size_t pos)
+{
+    writeOut(pos);
+    fullCurrent();
+}
+
+void LogDir::rotateNow()
+{
+    flush();
+    commit();
+    if (m_bytes > 0)
+        fullCurrent();
+}
+
+void LogDir::close()
+{
+    flush();
+    commit();
+    const std::string &path = m_config.path;
+    while (::fsync(m_currentFd) < 0)
+        pause("unable to write " + path + "/current to disk, pausing", errno);
+    while (::fchmod(m_currentFd, 0744) < 0)
+        pause("unable to set mode of " + path + "/current, pausing", errno);
+}
+
+int LogDir::openCurrent() { return openAppend(m_dirFd, "current"); }
+
+// 0.76's fullcurrent(): current becomes previous (synced first, so an archive is
+// never shorter than what was acknowledged), a new current starts, and previous
+// is archived directly or through the processor.
+void LogDir::fullCurrent()
+{
+    const std::string &path = m_config.path;
+    while (::fsync(m_currentFd) < 0)
+        pause("unable to write " + path + "/current to disk, pausing", errno);
+    ::close(m_currentFd);
+    m_currentFd = -1;
+
+    while (::renameat(m_dirFd, "current", m_dirFd, "previous") < 0)
+        pause("unable to rename current to previous in directory " + path + ", pausing", errno);
+    while ((m_currentFd = openCurrent()) < 0)
+        pause("unable to create " + path + "/current, pausing", errno);
+    m_bytes = 0;
+    while (::fchmod(m_currentFd, 0644) < 0)
+        pause("unable to set mode of " + path + "/current, pausing", errno);
+    while (::fchmodat(m_dirFd, "previous", 0744, 0) < 0)
+        pause("unable to set mode of " + path + "/previous, pausing", errno);
+
+    if (!m_config.processor) {
+        finish("previous", 's');
+        return;
+    }
+    runProcessor();
+
+    int fd;
+    while ((fd = openAppend(m_dirFd, "processed")) < 0)
+        pause("unable to create " + path + "/processed, pausing", errno);
+    while (::fsync(fd) < 0)
+        pause("unable to write " + path + "/processed to disk, pausing", errno);
+    while (::fchmod(fd, 0744) < 0)
+        pause("unable to set mode of " + path + "/processed, pausing", errno);
+    ::close(fd);
+
+    while ((fd = openAppend(m_dirFd, "newstate")) < 0)
+        pause("unable to create " + path + "/newstate, pausing", errno);
+    while (::fsync(fd) < 0)
+        pause("unable to write " + path + "/newstate to disk, pausing", errno);
+    ::close(fd);
+
+    while (::unlinkat(m_dirFd, "previous", 0) < 0)
+        pause("unable to remove " + path + "/previous, pausing", errno);
+    while (::renameat(m_dirFd, "newstate", m_dirFd, "state") < 0)
+        pause("unable to rename newstate to state in directory " + path + ", pausing", errno);
+    finish("processed", 's');
+}
+
+namespace {
+
+// fd_move() of daemontools, for the processor child: async-signal-safe only.
+bool moveFd(int to, int from)
+{
+    if (from < 0)
+        return false;
+    if (to == from)
+        return true;
+    if (::dup2(from, to) < 0)
+        return false;
+    ::close(from);
+    return true;
+}
+
+} // namespace
+
+// Runs "/bin/sh -c processor" in the directory with previous on fd 0, processed
+// on fd 1, state on fd 4 and newstate on fd 5, until it exits 0.
+void LogDir::runProcessor()
+{
+    const std::string &path = m_config.path;
+    const std::string prefix = m_host.processorFailurePrefix(*m_config.processor);
+    char sh[] = "/bin/sh";
+    char dashC[] = "-c";
+    std::vector<char> command(m_config.processor->begin(), m_config.processor->end());
+    command.push_back('\0');
+    char *argv[] = {sh, dashC, command.data(), nullptr};
+    const int dirFd = m_dirFd;
+
+    for (;;) {
+        pid_t pid;
+        while ((pid = ::fork()) < 0)
+            pause("unable to fork for processor in " + path + ", pausing", errno);
+        if (pid == 0) {
+            sigset_t none;
+            ::sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            if (::fchdir(dirFd) == 0 && moveFd(0, ::open("previous", O_RDONLY | O_NONBLOCK))
+                && moveFd(1, ::open("processed", O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0644))
+                && moveFd(4, ::open("state", O_RDONLY | O_NONBLOCK))
+                && moveFd(5, ::open("newstate", O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0644)))
+                ::execve(sh, argv, environ);
+            const char *reason = reasonText(errno);
+            iovec parts[3] = {{const_cast<char *>(prefix.data()), prefix.size()},
+                              {const_cast<char *>(reason), std::strlen(reason)},
+                              {const_cast<char *>("\n"), 1}};
+            [[maybe_unused]] const ssize_t ignored = ::writev(2, parts, 3);
+            ::_exit(exitTemporary);
+        }
+        int status = 0;
+        pid_t r;
+        while ((r = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (r < 0)
+            pause("wait failed for processor in " + path + ", pausing", errno);
+        else if (WIFSIGNALED(status))
+            pause("processor crashed in " + path + ", pausing", errno);
+        else if (WEXITSTATUS(status) == 0)
+            return;
+        pause("processor failed in " + path + ", pausing", std::nullopt);
+    }
+}
+
+// 0.76's finish(): file becomes an archive named after now, then old archives go.
+void LogDir::finish(const char *file, char code)
+{
+    const std::string &path = m_config.path;
+    struct stat st{};
+    for (;;) {
+        if (::fstatat(m_dirFd, file, &st, 0) == 0)
+            break;
+        if (errno == ENOENT)
+            return;
+        pause("unable to stat " + path + "/" + file + ", pausing", errno);
+    }
+    // A link count above one means a previous run archived it and crashed
+    // before the unlink: the archive exists already.
+    if (st.st_nlink == 1) {
+        for (;;) {
+            const std::string name = archiveName(Tai64n::now(), code);
+            if (::linkat(m_dirFd, file, m_dirFd, name.c_str(), 0) == 0)
+                break;
+            pause("unable to link to " + path + "/" + name + ", pausing", errno);
+        }
+    }
+    while (::unlinkat(m_dirFd, file, 0) < 0)
+        pause("unable to remove " + path + "/" + file + ", pausing", errno);
+    for (;;) {
+        const int fit = archivesFit();
+        if (fit == 1)
+            return;
+        if (fit < 0)
+            pause("unable to read " + path + ", pausing", errno);
+    }
+}
+
+// 0.76's filesfit(): 1 when fewer than count archives exist; otherwise removes the
+// oldest one (smallest name; only its first 25 bytes count) and returns 0; -1 when
+// the directory cannot be read.
+int LogDir::archivesFit()
+{
+    const auto isArchive = [](const char *name) { return name[0] == '@' && std::strlen(name) >= tai64nTextSize; };
+    const auto scan = [&](auto &&visit) -> bool {
+        const int fd = ::openat(m_dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return false;
+        DIR *d = ::fdopendir(fd);
+        if (!d) {
+            ::close(fd);
+            return false;
+        }
+        for (;;) {
+            errno = 0;
+            const dirent *e = ::readdir(d);
+            if (!e)
+                break;
+            if (isArchive(e->d_name) && !visit(e->d_name))
+                break;
+        }
+        const int err = errno;
+        ::closedir(d);
+        errno = err;
+        return err == 0;
+    };
+
+    std::string oldest = "@z";
+    std::uint64_t count = 0;
+    if (!scan([&](const char *name) {
+            ++count;
+            if (std::string_view(name) < oldest)
+                oldest.assign(name, tai64nTextSize);
+            return true;
+        }))
+        return -1;
+    if (count < m_config.count)
+        return 1;
+    if (!scan([&](const char *name) {
+            if (std::string_view(name).starts_with(oldest)) {
+                ::unlinkat(m_dirFd, name, 0);
+                return false;
+            }
+            return true;
+        }))
+        return -1;
+    return 0;
+}
+
+} // namespace tz

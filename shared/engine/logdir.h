@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// One multilog log directory: current, archives, processor hand-off, rotation.
+#pragma once
+
+#include "diag.h"
+#include "loghost.h"
+#include "logscript.h"
+#include "tai64n.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tz {
+
+// The on-disk contract, as daemontools 0.76 leaves it and expects it:
+//
+//   lock       flock()ed exclusively while a multilog owns the directory (mode 600)
+//   current    the file being written: mode 644 while written, 744 once multilog
+//              exited cleanly (the execute bit means "complete, append to me")
+//   @<24 hex>.s  an archive that is complete (mode 744); the name is the TAI64N
+//              label of the moment it was archived
+//   @<24 hex>.u  an archive that may be incomplete: current or previous found
+//              without the execute bit at start-up, after a crash
+//   previous   a full current handed to the processor (mode 744)
+//   processed  the processor's output; mode 744 once it is complete
+//   state, newstate  the processor's state in (fd 4) and out (fd 5)
+//
+// At most count-1 archives are kept: the oldest name goes first.
+std::string archiveName(const Tai64n &when, char code); // "@4000...s"
+
+// The 0.76 rotation rule, one write(2) worth: given how many bytes current holds,
+// the size limit and the bytes offered, how many to write before a possible
+// rotation. (0.76 ends a file at the last newline of a write that reaches
+// size-2000, or exactly at size.)
+std::size_t rotationCut(std::uint64_t bytes, std::uint64_t maxSize, std::string_view offered);
+// Whether current must rotate after writing chunk (the bytes that rotationCut allowed).
+bool rotatesAfter(std::uint64_t bytesAfter, std::uint64_t maxSize, std::string_view chunk);
+
+class LogDir {
+public:
+    // Opens (creating) the directory relative to startDirFd, locks it and recovers
+    // from whatever a crashed multilog left, exactly as 0.76 does at start-up. A
+    // Failure is fatal ("unable to <action>: <reason>", exit 111).
+    static Result<std::unique_ptr<LogDir>> open(int startDirFd, const LogDirConfig &config, LogHost &host);
+    ~LogDir();
+    LogDir(const LogDir &) = delete;
+    LogDir &operator=(const LogDir &) = delete;
+
+    // Output goes through an emulation of 0.76's 512-byte buffer: where 0.76 would
+    // have called write(2), the rotation rule is applied to exactly the bytes it
+    // would have written, so files end where 0.76's would. The bytes themselves
+    // are written in large batches by commit().
+    void put(std::string_view first, std::string_view second = {}); // buffer_put
+    void putBytes(std::string_view bytes);                           // buffer_PUTC, byte by byte
+    void flush();                                                    // buffer_flush
+    // Writes everything flush()ed so far to current, retrying until it is written.
+    void commit();
+    // SIGALRM: flush, commit and rotate if current is not empty.
+    void rotateNow();
+    // Clean exit: flush, commit, fsync current and mark it complete (mode 744).
+    void close();
+
+    std::uint64_t bytes() const { return m_bytes; }
+    const std::string &path() const { return m_config.path; }
+
+private:
+    LogDir(const LogDirConfig &config, LogHost &host);
+
+    Done recover();
+    void chunk(std::size_t len);
+    void reserve(std::size_t len);
+    void append(std::string_view s);
+    void writeOut(std::size_t len);
+    void rotateAt(std::size_t pos);
+    void fullCurrent();
+    void runProcessor();
+    void finish(const char *file, char code);
+    int archivesFit();
+    int openCurrent();
+    void pause(const std::string &message, std::optional<int> err);
+
+    LogDirConfig m_config;
+    LogHost &m_host;
+    int m_dirFd = -1;
+    int m_lockFd = -1;
+    int m_currentFd = -1;
+    std::uint64_t m_bytes = 0; // what 0.76 would count as written to current
+
+    // Bytes not yet written to current: [0, m_flushed) went through the rotation
+    // rule already; [m_flushed, m_end) is what 0.76 would still hold in its buffer.
+    std::unique_ptr<char[]> m_buf;
+    std::size_t m_flushed = 0;
+    std::size_t m_end = 0;
+};
+
+} // namespace tz

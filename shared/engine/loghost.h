@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// What the logger needs from the program hosting it: reporting, waiting, alerts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tz {
+
+// multilog never gives up on a log directory: a step that fails (a full disk, a
+// failing processor) is reported and retried after a pause. The engine decides
+// what to retry; the host says it and does the waiting, so tests can run without
+// the five-second naps.
+class LogHost {
+public:
+    virtual ~LogHost() = default;
+
+    // Report "<message>: <reason of err>" (or "<message>" alone when err is empty)
+    // as a warning, then wait before the engine retries.
+    virtual void pause(const std::string &message, std::optional<int> err) = 0;
+
+    // The text a processor child prints, followed by a reason text and a newline,
+    // when it cannot be started ("multilog: fatal: unable to run X: ").
+    virtual std::string processorFailurePrefix(std::string_view processor) const = 0;
+
+    // Bytes for the e action, whole lines only.
+    virtual void alert(std::string_view lines) = 0;
+};
+
+} // namespace tz

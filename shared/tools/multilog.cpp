@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// multilog: reads a log from stdin and files it into rotated log directories, as daemontools 0.76.
+#include "diag.h"
+#include "loghost.h"
+#include "logpipeline.h"
+#include "logscript.h"
+#include "tai64n.h"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+const tz::Diag diag("multilog");
+
+// 0.76 sleeps this long before each retry.
+constexpr int pauseSeconds = 5;
+// One read: as much as a pipe holds, so a busy writer is drained in one call.
+constexpr std::size_t readSize = 64 * 1024;
+
+class Host : public tz::LogHost {
+public:
+    void pause(const std::string &message, std::optional<int> err) override
+    {
+        if (err)
+            diag.warn(message, ": ", tz::sys(*err));
+        else
+            diag.warn(message);
+        timespec left{pauseSeconds, 0};
+        while (::nanosleep(&left, &left) < 0 && errno == EINTR) {
+        }
+    }
+
+    std::string processorFailurePrefix(std::string_view processor) const override
+    {
+        std::string s = "multilog: fatal: unable to run ";
+        s.append(processor).append(": ");
+        return s;
+    }
+
+    void alert(std::string_view lines) override
+    {
+        while (!lines.empty()) {
+            const ssize_t w = ::write(2, lines.data(), lines.size());
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return; // 0.76 ignores a failing stderr too
+            lines.remove_prefix(static_cast<std::size_t>(w));
+        }
+    }
+};
+
+char input[readSize];
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    ::umask(022);
+    const int startDir = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (startDir < 0)
+        diag.die(tz::exitTemporary, "unable to switch to current directory: ", tz::sys());
+
+    // TERM and ALRM arrive as readable bytes on a signalfd, next to stdin.
+    sigset_t signals;
+    ::sigemptyset(&signals);
+    ::sigaddset(&signals, SIGTERM);
+    ::sigaddset(&signals, SIGALRM);
+    ::sigprocmask(SIG_BLOCK, &signals, nullptr);
+    const int signalFd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (signalFd < 0)
+        diag.die(tz::exitTemporary, "unable to create signal descriptor: ", tz::sys());
+
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    Host host;
+    auto pipeline = tz::LogPipeline::open(tz::parseLogScript(args), startDir, host);
+    if (!pipeline)
+        diag.die(tz::exitTemporary, "unable to ", pipeline.error());
+    tz::LogPipeline &log = **pipeline;
+
+    bool exitRequested = false;
+    for (;;) {
+        log.flushOutputs();
+        if (exitRequested && !log.midLine())
+            break;
+        pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[1].revents & POLLIN) {
+            signalfd_siginfo info{};
+            while (::read(signalFd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+                if (info.ssi_signo == SIGTERM)
+                    exitRequested = true;
+                else if (info.ssi_signo == SIGALRM)
+                    log.rotateAll();
+            }
+            continue;
+        }
+        if (!fds[0].revents)
+            continue;
+        // After TERM, a line already begun is finished byte by byte so that not
+        // one byte of the next line is taken from the pipe.
+        const ssize_t n = ::read(0, input, exitRequested ? 1 : sizeof input);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        log.consume(std::string_view(input, static_cast<std::size_t>(n)), tz::Tai64n::now());
+    }
+    log.finish();
+    ::_exit(0);
+}
