@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The log browser: one service's multilog directory as a single searchable timeline.
+#pragma once
+
+#include "logindex.h"
+#include "logmodel.h"
+
+#include <QWidget>
+
+class QAction;
+class QCheckBox;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTableView;
+class QToolButton;
+
+namespace tz {
+
+class LogBrowser : public QWidget {
+    Q_OBJECT
+public:
+    explicit LogBrowser(const QString &service, QWidget *parent = nullptr);
+
+    QString service() const { return m_service; }
+    // The files to show, oldest archive first and current last; descriptors are adopted.
+    void setSources(QList<LogIndex::Source> sources);
+    void setError(const QString &message);
+    // Ends of ./run not asked for (Unix ms), for "jump to last crash".
+    void setCrashTimes(QList<qint64> times);
+
+    LogModel *model() const { return m_model; }
+    LogIndex *index() const { return m_index; }
+    QTableView *view() const { return m_view; }
+
+    void search(const QString &text, bool regularExpression);
+    void setFilterMatching(bool on);
+    void setFollow(bool on);
+    void setUtc(bool on);
+    bool jumpToTime(const QDateTime &time);
+    bool jumpToLastCrash();
+    QString selectedText() const;
+    bool exportSelection(const QString &path) const;
+
+signals:
+    // The browser wants the directory listed and opened again (at start and on rotation).
+    void reloadRequested();
+
+private:
+    void updateStatus();
+    void findNext(bool forward);
+    void copySelection();
+    void exportToFile();
+    void scrollToEndIfFollowing();
+
+    QString m_service;
+    LogIndex *m_index;
+    LogModel *m_model;
+    QTableView *m_view;
+    QLineEdit *m_searchEdit;
+    QCheckBox *m_regexBox;
+    QCheckBox *m_caseBox;
+    QCheckBox *m_filterBox;
+    QCheckBox *m_followBox;
+    QCheckBox *m_utcBox;
+    QDateTimeEdit *m_timeEdit;
+    QToolButton *m_crashButton;
+    QLabel *m_status;
+    QLabel *m_matches;
+    QProgressBar *m_progress;
+    QList<qint64> m_crashTimes;
+    QString m_error;
+};
+
+} // namespace tz

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+// The log browser over real multilog directories: timeline, rotation marks, search, follow, size.
+#include "logbrowser.h"
+#include "logline.h"
+#include "testsupport.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace tz;
+
+namespace {
+
+// The "@" + 24 hex prefix multilog t writes for Unix time ms.
+QByteArray stamp(qint64 unixMs)
+{
+    const quint64 seconds = (quint64{1} << 62) + 10 + static_cast<quint64>(unixMs / 1000);
+    const quint32 nanos = static_cast<quint32>((unixMs % 1000) * 1000000);
+    return '@' + QByteArray::number(seconds, 16).rightJustified(16, '0') + QByteArray::number(nanos, 16).rightJustified(8, '0');
+}
+
+QList<LogIndex::Source> openAll(const QString &dir, const QStringList &names)
+{
+    QList<LogIndex::Source> out;
+    for (const QString &n : names)
+        out.append({n, ::open(QFile::encodeName(dir + QLatin1Char('/') + n).constData(), O_RDONLY | O_CLOEXEC)});
+    return out;
+}
+
+constexpr qint64 t0 = 1700000000000; // 2023-11-14 22:13:20 UTC
+
+} // namespace
+
+class TestLogBrowser : public QObject {
+    Q_OBJECT
+private slots:
+    void decodesStamps();
+    void timelineAcrossFiles();
+    void searchAndFilter();
+    void jumps();
+    void followsAndRotates();
+    void exportsSelection();
+    void largeLogStaysResponsive();
+};
+
+void TestLogBrowser::decodesStamps()
+{
+    const LogLine l = decodeLogLine(stamp(t0 + 1234) + " hello world\n");
+    QVERIFY(l.unixMs.has_value());
+    QCOMPARE(*l.unixMs, t0 + 1234);
+    QCOMPARE(l.text, QStringLiteral("hello world"));
+    const LogLine plain = decodeLogLine("no stamp here");
+    QVERIFY(!plain.unixMs);
+    QCOMPARE(plain.text, QStringLiteral("no stamp here"));
+    QVERIFY(!decodeTai64nLabel("@40000000zz0000000000000000"));
+}
+
+void TestLogBrowser::timelineAcrossFiles()
+{
+    QTemporaryDir dir;
+    tz::test::writeFile(dir.filePath(QStringLiteral("@400000006553f100000000000.s")),
+                        stamp(t0) + " a1\n" + stamp(t0 + 1000) + " a2\n");
+    tz::test::writeFile(dir.filePath(QStringLiteral("@400000006553f200000000000.u")),
+                        stamp(t0 + 2000) + " b1\n" + stamp(t0 + 3000) + " b2 unfinished");
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")), stamp(t0 + 4000) + " c1\n" + stamp(t0 + 5000) + " c2\n");
+    LogBrowser browser(QStringLiteral("demo"));
+    QAbstractItemModelTester tester(browser.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    browser.setFollow(false);
+    browser.setSources(openAll(dir.path(), {QStringLiteral("@400000006553f100000000000.s"),
+                                            QStringLiteral("@400000006553f200000000000.u"), QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 6);
+    QTRY_VERIFY(!browser.index()->isIndexing());
+    LogModel *m = browser.model();
+    QCOMPARE(m->index(0, LogModel::TextColumn).data().toString(), QStringLiteral("a1"));
+    QCOMPARE(m->index(3, LogModel::TextColumn).data().toString(), QStringLiteral("b2 unfinished"));
+    QCOMPARE(m->index(5, LogModel::TextColumn).data().toString(), QStringLiteral("c2"));
+    QVERIFY(!m->index(0, 0).data(LogModel::BoundaryRole).toBool());
+    QVERIFY(m->index(2, 0).data(LogModel::BoundaryRole).toBool());
+    QVERIFY(m->index(4, 0).data(LogModel::BoundaryRole).toBool());
+    QCOMPARE(m->index(4, 0).data(LogModel::FileNameRole).toString(), QStringLiteral("current"));
+    browser.setUtc(true);
+    QVERIFY(m->index(0, 0).data().toString().contains(QStringLiteral("22:13:20.000")));
+    QCOMPARE(m->index(1, 0).data(LogModel::UnixMsRole).toLongLong(), t0 + 1000);
+}
+
+void TestLogBrowser::searchAndFilter()
+{
+    QTemporaryDir dir;
+    QByteArray archive, current;
+    for (int i = 0; i < 500; ++i)
+        archive += stamp(t0 + i * 1000) + (i % 50 == 0 ? " ERROR disk " : " ok ") + QByteArray::number(i) + '\n';
+    for (int i = 500; i < 600; ++i)
+        current += stamp(t0 + i * 1000) + (i % 50 == 0 ? " error net " : " ok ") + QByteArray::number(i) + '\n';
+    tz::test::writeFile(dir.filePath(QStringLiteral("@400000006553f100000000000.s")), archive);
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")), current);
+    LogBrowser browser(QStringLiteral("demo"));
+    QAbstractItemModelTester tester(browser.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    browser.setFollow(false);
+    browser.setSources(openAll(dir.path(), {QStringLiteral("@400000006553f100000000000.s"), QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 600);
+
+    browser.search(QStringLiteral("error"), false);
+    QTRY_COMPARE(browser.model()->matchCount(), 12);
+    QVERIFY(browser.model()->index(50, 1).data(LogModel::MatchRole).toBool());
+    QVERIFY(!browser.model()->index(51, 1).data(LogModel::MatchRole).toBool());
+
+    browser.setFilterMatching(true);
+    QCOMPARE(browser.model()->rowCount(), 12);
+    QCOMPARE(browser.model()->index(11, 1).data().toString(), QStringLiteral("error net 550"));
+
+    browser.search(QStringLiteral("^ERROR disk [0-9]*0$"), true);
+    QTRY_COMPARE(browser.model()->matchCount(), 10);
+    QCOMPARE(browser.model()->rowCount(), 10);
+    browser.setFilterMatching(false);
+    QCOMPARE(browser.model()->rowCount(), 600);
+    QCOMPARE(browser.model()->nextMatch(0, true), 50);
+    QCOMPARE(browser.model()->nextMatch(50, false), 0);
+    browser.search(QString(), false);
+    QCOMPARE(browser.model()->matchCount(), 0);
+}
+
+void TestLogBrowser::jumps()
+{
+    QTemporaryDir dir;
+    QByteArray current;
+    for (int i = 0; i < 100; ++i)
+        current += stamp(t0 + i * 10000) + " line " + QByteArray::number(i) + '\n';
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")), current);
+    LogBrowser browser(QStringLiteral("demo"));
+    browser.setSources(openAll(dir.path(), {QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 100);
+    QVERIFY(browser.jumpToTime(QDateTime::fromMSecsSinceEpoch(t0 + 305000)));
+    QCOMPARE(browser.view()->currentIndex().row(), 31);
+    browser.setCrashTimes({t0 + 100000, t0 + 505000});
+    QVERIFY(browser.jumpToLastCrash());
+    QCOMPARE(browser.view()->currentIndex().row(), 50);
+}
+
+void TestLogBrowser::followsAndRotates()
+{
+    QTemporaryDir dir;
+    const QString current = dir.filePath(QStringLiteral("current"));
+    tz::test::writeFile(current, stamp(t0) + " first\n");
+    LogBrowser browser(QStringLiteral("demo"));
+    QAbstractItemModelTester tester(browser.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    browser.setSources(openAll(dir.path(), {QStringLiteral("current")}));
+    browser.setFollow(true);
+    QTRY_COMPARE(browser.model()->rowCount(), 1);
+    QFile f(current);
+    QVERIFY(f.open(QIODevice::Append));
+    f.write(stamp(t0 + 1000) + " second\n" + stamp(t0 + 2000) + " thi");
+    f.flush();
+    QTRY_COMPARE(browser.model()->rowCount(), 2);
+    f.write("rd\n");
+    f.flush();
+    QTRY_COMPARE(browser.model()->rowCount(), 3);
+    QCOMPARE(browser.model()->index(2, 1).data().toString(), QStringLiteral("third"));
+    f.close();
+
+    // multilog's rotation: current renamed into an archive, a fresh current created.
+    QSignalSpy rotated(&browser, &LogBrowser::reloadRequested);
+    const QString archive = QStringLiteral("@400000006553f300000000000.s");
+    QVERIFY(QFile::rename(current, dir.filePath(archive)));
+    QTRY_COMPARE(rotated.count(), 1);
+    tz::test::writeFile(current, stamp(t0 + 3000) + " after rotation\n");
+    browser.setSources(openAll(dir.path(), {archive, QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 4);
+    QVERIFY(browser.model()->index(3, 0).data(LogModel::BoundaryRole).toBool());
+    QCOMPARE(browser.model()->index(3, 1).data().toString(), QStringLiteral("after rotation"));
+}
+
+void TestLogBrowser::exportsSelection()
+{
+    QTemporaryDir dir;
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")),
+                        stamp(t0) + " one\n" + stamp(t0 + 1) + " two\n" + stamp(t0 + 2) + " three\n");
+    LogBrowser browser(QStringLiteral("demo"));
+    browser.setSources(openAll(dir.path(), {QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 3);
+    browser.view()->selectRow(0);
+    browser.view()->selectionModel()->select(browser.model()->index(2, 0),
+                                              QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QCOMPARE(browser.selectedText(), QString::fromLatin1(stamp(t0) + " one\n" + stamp(t0 + 2) + " three\n"));
+    const QString out = dir.filePath(QStringLiteral("export.log"));
+    QVERIFY(browser.exportSelection(out));
+    QCOMPARE(tz::test::readFile(out), stamp(t0) + " one\n" + stamp(t0 + 2) + " three\n");
+}
+
+void TestLogBrowser::largeLogStaysResponsive()
+{
+    // Ten full archives of 16 MB and a current, as "multilog s16777215 n11" leaves them.
+    QTemporaryDir dir;
+    QByteArray block;
+    int n = 0;
+    while (block.size() < (1 << 20))
+    {
+        block += stamp(t0 + n) + " request " + QByteArray::number(n) + " served in 3 ms from cache\n";
+        ++n;
+    }
+    QStringList names;
+    for (int a = 0; a < 10; ++a) {
+        const QString name = QStringLiteral("@40000000655%1000000000000.s").arg(a, 4, 10, QLatin1Char('0'));
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 16; ++i)
+            f.write(block);
+        names.append(name);
+    }
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")), block);
+    names.append(QStringLiteral("current"));
+    const int linesPerBlock = static_cast<int>(block.count('\n'));
+
+    LogBrowser browser(QStringLiteral("big"));
+    browser.show();
+    // The longest gap between two turns of the event loop while indexing and scrolling.
+    qint64 worstGap = 0;
+    QElapsedTimer gap;
+    gap.start();
+    QTimer ticker;
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, gap.restart());
+    });
+    ticker.start(10);
+    QElapsedTimer total;
+    total.start();
+    browser.setSources(openAll(dir.path(), names));
+    QTRY_VERIFY_WITH_TIMEOUT(!browser.index()->isIndexing(), 40000);
+    QCOMPARE(browser.model()->rowCount(), linesPerBlock * 161);
+    for (int i = 0; i < 50; ++i) {
+        browser.view()->verticalScrollBar()->setValue(i * (browser.view()->verticalScrollBar()->maximum() / 50));
+        QTest::qWait(5);
+    }
+    browser.search(QStringLiteral("request 7777 "), false);
+    QTRY_VERIFY_WITH_TIMEOUT(!browser.model()->searching(), 40000);
+    QCOMPARE(browser.model()->matchCount(), 161);
+    qInfo("indexed %d lines in %lld ms; longest event-loop gap %lld ms", browser.model()->rowCount(),
+          total.elapsed(), worstGap);
+    QVERIFY2(worstGap < 500, qPrintable(QStringLiteral("the window froze for %1 ms").arg(worstGap)));
+}
+
+QTEST_MAIN(TestLogBrowser)
+#include "test_logbrowser.moc"
