@@ -40,16 +40,22 @@ ProcessResult run(const QString &program, const QStringList &args, const RunOpti
         r.err = p.errorString().toUtf8();
         return r;
     }
+    // QProcess forgets the pid once the process has finished, and kill(-0) would hit
+    // our own process group: remember it now.
+    const auto group = static_cast<pid_t>(p.processId());
     if (!options.input.isEmpty())
         p.write(options.input);
     p.closeWriteChannel();
     if (!p.waitForFinished(options.timeoutMs)) {
         r.timedOut = true;
-        ::kill(-static_cast<pid_t>(p.processId()), SIGKILL);
+        if (options.newSession && group > 0)
+            ::kill(-group, SIGKILL);
+        else
+            p.kill();
         p.waitForFinished(2000);
-    } else if (options.newSession) {
+    } else if (options.newSession && group > 0) {
         // Anything the command started in the background dies with it.
-        ::kill(-static_cast<pid_t>(p.processId()), SIGKILL);
+        ::kill(-group, SIGKILL);
     }
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
