@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: MIT
+// Behaviour tests for multilog with real processes: rotation, signals, processors, status, selection, a full disk.
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+using namespace tz::test;
+
+namespace {
+
+// A multilog whose stdin is a pipe the test writes to, with stderr in a file.
+class Logger {
+public:
+    Logger(const QString &program, const QStringList &args, const QString &cwd, const QString &errFile)
+    {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) < 0)
+            qFatal("pipe");
+        m_in = fds[1];
+        m_readEnd = fds[0];
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+        posix_spawn_file_actions_addopen(&actions, 2, QFile::encodeName(errFile).constData(),
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_addchdir_np(&actions, QFile::encodeName(cwd).constData());
+        QList<QByteArray> store{QFile::encodeName(program)};
+        for (const QString &a : args)
+            store.append(a.toLocal8Bit());
+        std::vector<char *> argv;
+        for (QByteArray &s : store)
+            argv.push_back(s.data());
+        argv.push_back(nullptr);
+        if (posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+            qFatal("spawn %s", qPrintable(program));
+        posix_spawn_file_actions_destroy(&actions);
+    }
+
+    ~Logger()
+    {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+        closeInput();
+        if (m_readEnd >= 0)
+            ::close(m_readEnd);
+    }
+
+    void write(const QByteArray &data)
+    {
+        const char *p = data.constData();
+        qsizetype left = data.size();
+        while (left > 0) {
+            const ssize_t w = ::write(m_in, p, static_cast<size_t>(left));
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                qFatal("write to multilog: %s", strerror(errno));
+            }
+            p += w;
+            left -= w;
+        }
+    }
+
+    void closeInput()
+    {
+        if (m_in >= 0)
+            ::close(m_in);
+        m_in = -1;
+    }
+
+    // Bytes still in the pipe, not yet read by multilog.
+    int unread() const
+    {
+        int n = 0;
+        ::ioctl(m_readEnd, FIONREAD, &n);
+        return n;
+    }
+
+    QByteArray readLeftover()
+    {
+        QByteArray out;
+        char buf[4096];
+        ::fcntl(m_readEnd, F_SETFL, O_NONBLOCK);
+        for (;;) {
+            const ssize_t r = ::read(m_readEnd, buf, sizeof buf);
+            if (r <= 0)
+                break;
+            out.append(buf, r);
+        }
+        return out;
+    }
+
+    void signal(int sig) { ::kill(m_pid, sig); }
+
+    // Waits for the exit; returns the exit code, or -1 on a signal or timeout.
+    int wait(int timeoutMs = 20000)
+    {
+        int status = 0;
+        const bool done = waitFor([&] { return ::waitpid(m_pid, &status, WNOHANG) == m_pid; }, timeoutMs);
+        if (!done)
+            return -2;
+        m_pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+    bool running() const { return m_pid > 0 && ::kill(m_pid, 0) == 0; }
+
+private:
+    pid_t m_pid = -1;
+    int m_in = -1;
+    int m_readEnd = -1;
+};
+
+int fileMode(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) < 0)
+        return -1;
+    return static_cast<int>(st.st_mode & 07777);
+}
+
+QStringList archives(const QString &dir)
+{
+    return QDir(dir).entryList({QStringLiteral("@*")}, QDir::Files, QDir::Name);
+}
+
+QByteArray numberedLines(int from, int to, int width = 0)
+{
+    QByteArray out;
+    for (int i = from; i < to; ++i) {
+        QByteArray line = QByteArray::number(i);
+        if (width > line.size())
+            line += ' ' + QByteArray(width - line.size() - 1, 'x');
+        out += line + '\n';
+    }
+    return out;
+}
+
+// All log content of a directory, archives in order then current.
+QByteArray allContent(const QString &dir)
+{
+    QByteArray out;
+    for (const QString &a : archives(dir))
+        out += readFile(dir + QLatin1Char('/') + a);
+    return out + readFile(dir + QStringLiteral("/current"));
+}
+
+QByteArray stripStamps(const QByteArray &text)
+{
+    static const QRegularExpression stamp(QStringLiteral("^@[0-9a-f]{24} "), QRegularExpression::MultilineOption);
+    return QString::fromLatin1(text).remove(stamp).toLatin1();
+}
+
+} // namespace
+
+class TestMultilog : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+        m_dir = m_tmp->filePath(QStringLiteral("log"));
+        m_err = m_tmp->filePath(QStringLiteral("stderr"));
+    }
+
+    void cleanup() { m_tmp.reset(); }
+
+    void rotationSmallSize()
+    {
+        Logger log(toolPath("multilog"), {"t", "s4096", "n3", "./log"}, m_tmp->path(), m_err);
+        log.write(numberedLines(0, 1000, 40));
+        QVERIFY(waitFor([&] { return log.unread() == 0 && archives(m_dir).size() == 2; }));
+        QCOMPARE(fileMode(m_dir + "/current"), 0644); // still being written
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+
+        const QStringList names = archives(m_dir);
+        QCOMPARE(names.size(), 2); // n3 keeps n-1 archives
+        static const QRegularExpression archiveName(QStringLiteral("^@[0-9a-f]{24}\\.s$"));
+        for (const QString &name : names) {
+            QVERIFY2(archiveName.match(name).hasMatch(), qPrintable(name));
+            QCOMPARE(fileMode(m_dir + "/" + name), 0744);
+            const QByteArray content = readFile(m_dir + "/" + name);
+            QVERIFY(content.size() >= 4096 - 2000 && content.size() <= 4096);
+            QVERIFY(content.endsWith('\n'));
+        }
+        QVERIFY(names[0] < names[1]);
+        QCOMPARE(fileMode(m_dir + "/current"), 0744); // complete after a clean exit
+        // The newest lines are all there, in order, each stamped.
+        const QByteArray tail = allContent(m_dir);
+        QVERIFY(stripStamps(tail).endsWith(numberedLines(950, 1000, 40)));
+        QCOMPARE(readFile(m_err), QByteArray());
+    }
+
+    void alarmRotatesNow()
+    {
+        Logger log(toolPath("multilog"), {"./log"}, m_tmp->path(), m_err);
+        log.write("one\n");
+        QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == "one\n"; }));
+        log.signal(SIGALRM);
+        QVERIFY(waitFor([&] { return archives(m_dir).size() == 1; }));
+        QCOMPARE(readFile(m_dir + "/" + archives(m_dir)[0]), QByteArray("one\n"));
+        QCOMPARE(readFile(m_dir + "/current"), QByteArray());
+        // An empty current is not rotated.
+        log.signal(SIGALRM);
+        log.write("two\n");
+        QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == "two\n"; }));
+        QCOMPARE(archives(m_dir).size(), 1);
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+    }
+
+    // TERM in the middle of a line: multilog reads on to that line's end, byte by
+    // byte, and leaves the next line in the pipe for whoever reads next.
+    void termFinishesTheLine()
+    {
+        Logger log(toolPath("multilog"), {"./log"}, m_tmp->path(), m_err);
+        log.write("first\nabc");
+        QVERIFY(waitFor([&] { return log.unread() == 0 && readFile(m_dir + "/current") == "first\n"; }));
+        log.signal(SIGTERM);
+        QTest::qWait(50); // give a wrong implementation the chance to exit early
+        QVERIFY(log.running());
+        log.write("def\nnext line\n");
+        QCOMPARE(log.wait(), 0);
+        QCOMPARE(readFile(m_dir + "/current"), QByteArray("first\nabcdef\n"));
+        QCOMPARE(fileMode(m_dir + "/current"), 0744);
+        QCOMPARE(log.readLeftover(), QByteArray("next line\n"));
+    }
+
+    void termWhenIdleExits()
+    {
+        Logger log(toolPath("multilog"), {"./log"}, m_tmp->path(), m_err);
+        log.write("only\n");
+        QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == "only\n"; }));
+        log.signal(SIGTERM);
+        QCOMPARE(log.wait(), 0);
+        QCOMPARE(fileMode(m_dir + "/current"), 0744);
+    }
+
+    // The processor gets previous on fd 0, writes processed on fd 1, reads the
+    // last state on fd 4 and leaves the next one on fd 5.
+    void processorAndState()
+    {
+        const QString script = QStringLiteral("!cat; n=$(cat <&4); echo $((${n:-0} + 1)) >&5");
+        Logger log(toolPath("multilog"), {"s4096", script, "./log"}, m_tmp->path(), m_err);
+        log.write("a\n");
+        QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == "a\n"; }));
+        for (int i = 1; i <= 3; ++i) {
+            log.signal(SIGALRM);
+            QVERIFY(waitFor([&] { return archives(m_dir).size() == i; }));
+            QVERIFY(waitFor([&] { return readFile(m_dir + "/state") == QByteArray::number(i) + '\n'; }));
+            log.write(QByteArray::number(i) + '\n');
+            QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == QByteArray::number(i) + '\n'; }));
+        }
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+        const QStringList names = archives(m_dir);
+        QCOMPARE(readFile(m_dir + "/" + names[0]), QByteArray("a\n"));
+        QCOMPARE(readFile(m_dir + "/" + names[2]), QByteArray("2\n"));
+        QVERIFY(!QFile::exists(m_dir + "/previous"));
+        QVERIFY(!QFile::exists(m_dir + "/processed"));
+        QVERIFY(!QFile::exists(m_dir + "/newstate"));
+        QCOMPARE(readFile(m_err), QByteArray());
+    }
+
+    void processorTransforms()
+    {
+        ProcessResult r = runShell(QStringLiteral("seq 1 2000 | %1 s4096 '!tr 0-9 a-j' ./log").arg(toolPath("multilog")),
+                                   {QByteArray(), m_tmp->path()});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList names = archives(m_dir);
+        QVERIFY(names.size() >= 2);
+        QCOMPARE(readFile(m_dir + "/" + names[0]).left(4), QByteArray("b\nc\n"));
+        QCOMPARE(fileMode(m_dir + "/" + names[0]), 0744);
+    }
+
+    void statusFile()
+    {
+        Logger log(toolPath("multilog"), {"t", "=status", "./log"}, m_tmp->path(), m_err);
+        log.write("first\nsecond\n");
+        const QString status = m_tmp->filePath("status");
+        QVERIFY(waitFor([&] { return readFile(status).mid(26, 7) == "second\n"; }));
+        const QByteArray content = readFile(status);
+        QCOMPARE(content.size(), 1001);
+        QCOMPARE(content.mid(26), QByteArray("second") + QByteArray(1001 - 32, '\n'));
+        QVERIFY(content.startsWith('@'));
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+    }
+
+    void alertsAndSelection()
+    {
+        Logger log(toolPath("multilog"), {"-*", "+*fatal*", "e", "./fatal", "+*", "-*debug*", "./log"}, m_tmp->path(),
+                   m_err);
+        log.write("info: a\nfatal: " + QByteArray(300, 'F') + "\ndebug: b\ninfo: c\n");
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+        QCOMPARE(readFile(m_err), ("fatal: " + QByteArray(193, 'F') + "...\n"));
+        QCOMPARE(readFile(m_tmp->filePath("fatal/current")), "fatal: " + QByteArray(300, 'F') + "\n");
+        QCOMPARE(readFile(m_dir + "/current"), "info: a\nfatal: " + QByteArray(300, 'F') + "\ninfo: c\n");
+    }
+
+    void secondLoggerIsLockedOut()
+    {
+        Logger first(toolPath("multilog"), {"./log"}, m_tmp->path(), m_err);
+        first.write("x\n");
+        QVERIFY(waitFor([&] { return readFile(m_dir + "/current") == "x\n"; }));
+        const ProcessResult r = run(toolPath("multilog"), {"./log"}, {QByteArray("y\n"), m_tmp->path()});
+        QCOMPARE(r.exitCode, 111);
+        QCOMPARE(r.err, QByteArray("multilog: fatal: unable to lock directory ./log: temporary failure\n"));
+        // Debian's multilog respects our lock too.
+        const ProcessResult ref = run(referencePath("multilog"), {"./log"}, {QByteArray("y\n"), m_tmp->path()});
+        QCOMPARE(ref.exitCode, 111);
+    }
+
+    // Rotation points, file sizes and contents equal the reference's on input
+    // with lines of every length, long ones included.
+    void sameFilesAsReference()
+    {
+        QByteArray input;
+        quint32 seed = 12345;
+        const auto next = [&seed] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+        for (int i = 0; i < 1500; ++i) {
+            static const int widths[] = {0, 1, 10, 60, 120, 500, 973, 974, 975, 999, 1000, 1001, 2500};
+            const int w = widths[next() % 13];
+            QByteArray line(w, 'a');
+            for (int j = 0; j < w; ++j)
+                line[j] = static_cast<char>('a' + next() % 26);
+            input += line + '\n';
+        }
+        writeFile(m_tmp->filePath("input"), input);
+        for (const QString &script : {QStringLiteral("t s4096 n100"), QStringLiteral("s5000 n100"),
+                                      QStringLiteral("t s8000 n100 -*qq* e")}) {
+            const QString cmd = QStringLiteral("cd %1 && rm -rf ours ref && %2 %3 ./ours < input 2>ours.err && %4 %3 ./ref < input 2>ref.err")
+                                    .arg(m_tmp->path(), toolPath("multilog"), script, referencePath("multilog"));
+            RunOptions options;
+            options.timeoutMs = 60000;
+            const ProcessResult r = runShell(cmd, options);
+            QVERIFY2(!r.timedOut, "timed out");
+            QCOMPARE(r.exitCode, 0);
+            const QStringList ours = archives(m_tmp->filePath("ours"));
+            const QStringList ref = archives(m_tmp->filePath("ref"));
+            QCOMPARE(ours.size(), ref.size());
+            QVERIFY(ours.size() > 5);
+            for (int i = 0; i < ours.size(); ++i)
+                QCOMPARE(stripStamps(readFile(m_tmp->filePath("ours/" + ours[i]))),
+                         stripStamps(readFile(m_tmp->filePath("ref/" + ref[i]))));
+            QCOMPARE(stripStamps(readFile(m_tmp->filePath("ours/current"))),
+                     stripStamps(readFile(m_tmp->filePath("ref/current"))));
+            QCOMPARE(stripStamps(readFile(m_tmp->filePath("ours.err"))), stripStamps(readFile(m_tmp->filePath("ref.err"))));
+        }
+    }
+
+    // A full disk: multilog says so, keeps the unwritten bytes and retries; once
+    // space is freed every line arrives, once, in order.
+    void diskFullIsRetried()
+    {
+        const QString mnt = m_tmp->filePath("small");
+        QVERIFY(QDir().mkpath(mnt));
+        const QByteArray mntPath = QFile::encodeName(mnt);
+        QVERIFY2(::mount("tazuna-test", mntPath.constData(), "tmpfs", 0, "size=64k") == 0, strerror(errno));
+        struct Unmount {
+            QByteArray path;
+            ~Unmount() { ::umount2(path.constData(), MNT_DETACH); }
+        } unmount{mntPath};
+
+        // Fill most of the file system so that the log runs out of room quickly.
+        const QString filler = mnt + "/filler";
+        QFile f(filler);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        while (f.write(QByteArray(4096, 'f')) == 4096 && f.flush()) {
+        }
+        f.close();
+        QVERIFY(QFile::resize(filler, QFileInfo(filler).size() - 12 * 1024));
+
+        Logger log(toolPath("multilog"), {"s1000000", "./log"}, mnt, m_err);
+        const QByteArray lines = numberedLines(0, 3000, 20);
+        log.write(lines.left(30000));
+        const QByteArray warning("multilog: warning: unable to write to ./log/current, pausing: out of disk space\n");
+        QVERIFY(waitFor([&] { return readFile(m_err).contains(warning); }, 15000));
+        QVERIFY(QFile::remove(filler));
+        log.write(lines.mid(30000));
+        log.closeInput();
+        QCOMPARE(log.wait(30000), 0);
+        QCOMPARE(readFile(mnt + "/log/current"), lines);
+        QVERIFY(readFile(m_err).startsWith(warning));
+    }
+
+    // kill -9 loses at most what was read and not yet written; the next multilog
+    // on the same pipe carries on; nothing is duplicated or reordered.
+    void killNineLosesLittle()
+    {
+        QByteArray all;
+        int next = 0;
+        {
+            Logger log(toolPath("multilog"), {"s16777215", "./log"}, m_tmp->path(), m_err);
+            for (int round = 0; round < 5; ++round) {
+                const QByteArray chunk = numberedLines(next, next + 2000, 30);
+                next += 2000;
+                all += chunk;
+                log.write(chunk);
+            }
+            QVERIFY(waitFor([&] { return log.unread() == 0; }));
+            QVERIFY(waitFor([&] { return readFile(m_dir + "/current").size() == all.size(); }));
+            log.signal(SIGKILL);
+            QCOMPARE(log.wait(), -1);
+        }
+        // A crash leaves current without the execute bit: the next run archives it as .u.
+        const ProcessResult r = run(toolPath("multilog"), {"s16777215", "./log"}, {QByteArray("after\n"), m_tmp->path()});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList names = archives(m_dir);
+        QCOMPARE(names.size(), 1);
+        QVERIFY(names[0].endsWith(".u"));
+        QCOMPARE(readFile(m_dir + "/" + names[0]), all);
+        QCOMPARE(readFile(m_dir + "/current"), QByteArray("after\n"));
+    }
+
+    // tai64nlocal leaves a malformed or truncated label alone where 0.76 crashes.
+    void tai64nlocalMalformedStamps()
+    {
+        const QByteArray input("@4000000\n@400000006b08a83139a3af1\n@400000006B08A83139A3AF14 up\n@\n@zz\n"
+                               "@7fffffffffffffff00000000 far\n@400000006b08a83139a3af14 ok\n@40000000");
+        RunOptions options;
+        options.input = input;
+        options.environment.insert("TZ", "UTC");
+        const ProcessResult r = run(toolPath("tai64nlocal"), {}, options);
+        QVERIFY(!r.crashed);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("@4000000\n@400000006b08a83139a3af1\n@400000006B08A83139A3AF14 up\n@\n@zz\n"
+                                   "@7fffffffffffffff00000000 far\n2026-11-26 21:44:07.967028500 ok\n@40000000"));
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QString m_dir;
+    QString m_err;
+};
+
+QTEST_GUILESS_MAIN(TestMultilog)
+#include "test_multilog.moc"
