@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// HelperClient: asynchronous calls through the generated proxy and the helper's presence.
+#include "helperclient.h"
+
+#include "helper1proxy.h"
+#include "names.h"
+
+#include <QDBusConnectionInterface>
+#include <QDBusPendingCallWatcher>
+#include <QDBusServiceWatcher>
+#include <QDBusUnixFileDescriptor>
+
+#include <algorithm>
+#include <memory>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace tz {
+
+HelperClient::HelperClient(const QDBusConnection &bus, QObject *parent)
+    : QObject(parent), m_bus(bus),
+      m_proxy(new HelperProxy(QString::fromLatin1(tz::bus::service), QString::fromLatin1(tz::bus::path), m_bus, this)),
+      m_watcher(new QDBusServiceWatcher(QString::fromLatin1(tz::bus::service), m_bus,
+                                        QDBusServiceWatcher::WatchForOwnerChange, this))
+{
+    registerIpcTypes();
+    // Calls can take long: a polkit dialog waits for the user.
+    m_proxy->setTimeout(10 * 60 * 1000);
+    connect(m_proxy, &HelperProxy::ServiceAdded, this, &HelperClient::serviceAdded);
+    connect(m_proxy, &HelperProxy::ServiceChanged, this, &HelperClient::serviceChanged);
+    connect(m_proxy, &HelperProxy::ServiceRemoved, this, &HelperClient::serviceRemoved);
+    connect(m_proxy, &HelperProxy::ServiceCrashed, this, &HelperClient::serviceCrashed);
+    // The bus tells us when the helper comes and goes, so nothing polls for it.
+    connect(m_watcher, &QDBusServiceWatcher::serviceOwnerChanged, this,
+            [this](const QString &, const QString &, const QString &newOwner) {
+                if (newOwner.isEmpty())
+                    setConnected(false);
+                else
+                    refresh();
+            });
+    refresh();
+}
+
+HelperClient::~HelperClient() = default;
+
+void HelperClient::setConnected(bool connected)
+{
+    if (m_connected == connected)
+        return;
+    m_connected = connected;
+    emit connectedChanged(connected);
+}
+
+void HelperClient::watch(const QDBusPendingCall &call, std::function<void(const QDBusPendingCall &)> handler)
+{
+    auto *w = new QDBusPendingCallWatcher(call, this);
+    connect(w, &QDBusPendingCallWatcher::finished, this, [w, handler = std::move(handler)] {
+        handler(*w);
+        w->deleteLater();
+    });
+}
+
+void HelperClient::refresh()
+{
+    // Calling also starts the helper when the bus can activate it.
+    watch(m_proxy->ListServices(), [this](const QDBusPendingCall &call) {
+        QDBusPendingReply<ServiceInfoList> reply = call;
+        if (reply.isError()) {
+            setConnected(false);
+            return;
+        }
+        setConnected(true);
+        emit servicesListed(reply.value());
+    });
+}
+
+void HelperClient::forEach(const QStringList &names, const std::function<QDBusPendingCall(const QString &)> &call, Done done)
+{
+    if (names.isEmpty()) {
+        done({});
+        return;
+    }
+    struct Pending {
+        int left;
+        CallResult first;
+        Done done;
+    };
+    auto state = std::make_shared<Pending>(Pending{static_cast<int>(names.size()), {}, std::move(done)});
+    for (const QString &n : names) {
+        watch(call(n), [state](const QDBusPendingCall &c) {
+            if (c.isError() && state->first.ok())
+                state->first.error = c.error();
+            if (--state->left == 0)
+                state->done(state->first);
+        });
+    }
+}
+
+void HelperClient::control(const QStringList &names, const QString &command, Done done)
+{
+    forEach(names, [this, command](const QString &n) { return m_proxy->Control(n, command); }, std::move(done));
+}
+
+void HelperClient::setLogging(const QStringList &names, bool enabled, Done done)
+{
+    forEach(names, [this, enabled](const QString &n) { return m_proxy->SetLogging(n, enabled); }, std::move(done));
+}
+
+void HelperClient::remove(const QStringList &names, bool deleteLogs, Done done)
+{
+    forEach(names, [this, deleteLogs](const QString &n) { return m_proxy->Remove(n, deleteLogs); }, std::move(done));
+}
+
+void HelperClient::create(const QString &templateId, const QString &name, const ParameterMap &parameters, Done done)
+{
+    watch(m_proxy->Create(templateId, name, parameters), [done = std::move(done)](const QDBusPendingCall &c) {
+        done(CallResult{c.isError() ? c.error() : QDBusError()});
+    });
+}
+
+void HelperClient::details(const QString &name, std::function<void(const CallResult &, const ServiceDetails &)> done)
+{
+    watch(m_proxy->GetService(name), [done = std::move(done)](const QDBusPendingCall &c) {
+        QDBusPendingReply<ServiceDetails> reply = c;
+        done(CallResult{reply.isError() ? reply.error() : QDBusError()}, reply.isError() ? ServiceDetails{} : reply.value());
+    });
+}
+
+void HelperClient::templates(std::function<void(const CallResult &, const TemplateInfoList &)> done)
+{
+    watch(m_proxy->ListTemplates(), [done = std::move(done)](const QDBusPendingCall &c) {
+        QDBusPendingReply<TemplateInfoList> reply = c;
+        done(CallResult{reply.isError() ? reply.error() : QDBusError()}, reply.isError() ? TemplateInfoList{} : reply.value());
+    });
+}
+
+void HelperClient::logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done)
+{
+    watch(m_proxy->ListLogs(name), [done = std::move(done)](const QDBusPendingCall &c) {
+        QDBusPendingReply<LogFileInfoList> reply = c;
+        done(CallResult{reply.isError() ? reply.error() : QDBusError()}, reply.isError() ? LogFileInfoList{} : reply.value());
+    });
+}
+
+void HelperClient::openLog(const QString &name, const QString &file, std::function<void(const CallResult &, int fd)> done)
+{
+    watch(m_proxy->OpenLog(name, file), [done = std::move(done)](const QDBusPendingCall &c) {
+        QDBusPendingReply<QDBusUnixFileDescriptor> reply = c;
+        if (reply.isError()) {
+            done(CallResult{reply.error()}, -1);
+            return;
+        }
+        // The received descriptor closes with the reply; keep a duplicate of our own.
+        const int fd = reply.value().isValid() ? ::fcntl(reply.value().fileDescriptor(), F_DUPFD_CLOEXEC, 0) : -1;
+        done({}, fd);
+    });
+}
+
+void HelperClient::openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done)
+{
+    logFiles(name, [this, name, done = std::move(done)](const CallResult &r, const LogFileInfoList &files) {
+        if (!r.ok() || files.isEmpty()) {
+            done(r, {});
+            return;
+        }
+        QStringList names;
+        for (const LogFileInfo &f : files)
+            names.append(f.name);
+        // Archive names are TAI64N stamps, so their order is their age; current is last.
+        std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
+            const bool ac = a == QLatin1String("current");
+            const bool bc = b == QLatin1String("current");
+            return ac != bc ? bc : a < b;
+        });
+        struct Pending {
+            QList<QPair<QString, int>> opened;
+            int left;
+            CallResult first;
+        };
+        auto state = std::make_shared<Pending>();
+        state->left = static_cast<int>(names.size());
+        for (const QString &n : names)
+            state->opened.append({n, -1});
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            openLog(name, names[i], [state, i, done](const CallResult &res, int fd) {
+                state->opened[i].second = fd;
+                if (!res.ok() && state->first.ok())
+                    state->first = res;
+                if (--state->left > 0)
+                    return;
+                // An archive multilog deleted meanwhile is simply left out.
+                QList<QPair<QString, int>> ok;
+                for (const auto &p : state->opened)
+                    if (p.second >= 0)
+                        ok.append(p);
+                done(ok.isEmpty() ? state->first : CallResult{}, ok);
+            });
+        }
+    });
+}
+
+} // namespace tz

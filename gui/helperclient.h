@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// The app's only door to the system: the generated org.tazuna.Helper1 proxy, plus reconnection.
+#pragma once
+
+#include "types.h"
+
+#include <QDBusConnection>
+#include <QDBusError>
+#include <QObject>
+
+#include <functional>
+
+class HelperProxy;
+class QDBusServiceWatcher;
+
+namespace tz {
+
+// What a call came back with: empty on success, otherwise the D-Bus error.
+struct CallResult {
+    QDBusError error;
+    bool ok() const { return !error.isValid(); }
+};
+
+class HelperClient : public QObject {
+    Q_OBJECT
+public:
+    // Talks to the helper on `bus` (the system bus in the app, a private one in tests).
+    explicit HelperClient(const QDBusConnection &bus, QObject *parent = nullptr);
+    ~HelperClient() override;
+
+    bool isConnected() const { return m_connected; }
+    // Asks for the service list now; also happens by itself whenever the helper appears.
+    void refresh();
+
+    using Done = std::function<void(const CallResult &)>;
+    // One call per service, like svc with several directories; `done` gets the first refusal.
+    void control(const QStringList &names, const QString &command, Done done);
+    void setLogging(const QStringList &names, bool enabled, Done done);
+    void remove(const QStringList &names, bool deleteLogs, Done done);
+    void create(const QString &templateId, const QString &name, const ParameterMap &parameters, Done done);
+    void details(const QString &name, std::function<void(const CallResult &, const ServiceDetails &)> done);
+    void templates(std::function<void(const CallResult &, const TemplateInfoList &)> done);
+    void logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done);
+    // The descriptor is the caller's to close (or to hand to a LogIndex).
+    void openLog(const QString &name, const QString &file, std::function<void(const CallResult &, int fd)> done);
+    // Lists a service's log directory and opens every file, oldest first and current last.
+    void openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done);
+
+signals:
+    void connectedChanged(bool connected);
+    void servicesListed(const tz::ServiceInfoList &services);
+    void serviceAdded(const tz::ServiceInfo &info);
+    void serviceChanged(const tz::ServiceInfo &info);
+    void serviceRemoved(const QString &name);
+    void serviceCrashed(const QString &name, const tz::ExitInfo &exit, uint restartsLastMinute);
+
+private:
+    void setConnected(bool connected);
+    void forEach(const QStringList &names, const std::function<QDBusPendingCall(const QString &)> &call, Done done);
+    void watch(const QDBusPendingCall &call, std::function<void(const QDBusPendingCall &)> handler);
+
+    QDBusConnection m_bus;
+    HelperProxy *m_proxy;
+    QDBusServiceWatcher *m_watcher;
+    bool m_connected = false;
+};
+
+} // namespace tz

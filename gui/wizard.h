@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// The new-service wizard: template, parameters with inline checks, review, create.
+#pragma once
+
+#include "helperclient.h"
+
+#include <QMap>
+#include <QWizard>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+
+namespace tz {
+
+class ParameterPage;
+
+class ServiceWizard : public QWizard {
+    Q_OBJECT
+public:
+    enum PageId { TemplatePageId, ProgramPageId, EnvironmentPageId, LoggingPageId, ReviewPageId };
+
+    explicit ServiceWizard(HelperClient *client, QWidget *parent = nullptr);
+
+    // Filled from the helper on construction; tests may set them directly.
+    void setTemplates(const TemplateInfoList &templates);
+    TemplateInfo currentTemplate() const;
+    QString serviceName() const;
+    ParameterMap parameters() const;
+    // Sets one field by parameter key ("name" is the service name).
+    bool setValue(const QString &key, const QString &value);
+    QString errorOf(const QString &key) const;
+    void selectTemplate(const QString &id);
+
+    // What will be created, as the review page shows it.
+    QString summary() const;
+    QString createError() const { return m_createError; }
+
+    bool validateCurrentPage() override;
+
+signals:
+    void created(const QString &name);
+
+private:
+    void create();
+    void showRefusal(const QDBusError &error);
+
+    HelperClient *m_client;
+    TemplateInfoList m_templates;
+    QListWidget *m_templateList;
+    QLabel *m_templateHelp;
+    QList<ParameterPage *> m_paramPages;
+    QPlainTextEdit *m_review;
+    QLabel *m_reviewError;
+    bool m_creating = false;
+    bool m_created = false;
+    QString m_createError;
+};
+
+} // namespace tz
