@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// polkit CheckAuthorization through QtDBus: PolicyKit-qt has no Qt 6 build on Debian 12.
+#include "authorizer.h"
+
+#include "errors.h"
+
+#include <QDBusArgument>
+#include <QDBusMetaType>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QDBusVariant>
+
+namespace tz {
+
+namespace {
+
+// polkit's subject, (sa{sv}): the kind and its details.
+struct PolkitSubject {
+    QString kind;
+    QVariantMap details;
+};
+
+QDBusArgument &operator<<(QDBusArgument &a, const PolkitSubject &s)
+{
+    a.beginStructure();
+    a << s.kind << s.details;
+    a.endStructure();
+    return a;
+}
+
+const QDBusArgument &operator>>(const QDBusArgument &a, PolkitSubject &s)
+{
+    a.beginStructure();
+    a >> s.kind >> s.details;
+    a.endStructure();
+    return a;
+}
+
+// CheckAuthorization's answer, (bba{ss}): authorized, challenge, details.
+struct PolkitResult {
+    bool authorized = false;
+    bool challenge = false;
+    QMap<QString, QString> details;
+};
+
+QDBusArgument &operator<<(QDBusArgument &a, const PolkitResult &r)
+{
+    a.beginStructure();
+    a << r.authorized << r.challenge << r.details;
+    a.endStructure();
+    return a;
+}
+
+const QDBusArgument &operator>>(const QDBusArgument &a, PolkitResult &r)
+{
+    a.beginStructure();
+    a >> r.authorized >> r.challenge >> r.details;
+    a.endStructure();
+    return a;
+}
+
+constexpr uint allowUserInteraction = 0x1;
+
+} // namespace
+
+} // namespace tz
+
+Q_DECLARE_METATYPE(tz::PolkitSubject)
+Q_DECLARE_METATYPE(tz::PolkitResult)
+
+namespace tz {
+
+Authorizer::Authorizer(QDBusConnection bus, QObject *parent)
+    : QObject(parent), m_bus(std::move(bus))
+{
+    qDBusRegisterMetaType<PolkitSubject>();
+    qDBusRegisterMetaType<PolkitResult>();
+    qDBusRegisterMetaType<QMap<QString, QString>>();
+}
+
+void Authorizer::authorize(const QDBusMessage &message, ActionChooser chooseAction,
+                           std::function<void(uint)> granted)
+{
+    // The uid comes from the bus daemon, never from anything the caller sends.
+    QDBusMessage ask = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
+        QStringLiteral("org.freedesktop.DBus"), QStringLiteral("GetConnectionUnixUser"));
+    ask << message.service();
+    auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(ask), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, message, chooseAction = std::move(chooseAction), granted = std::move(granted)](QDBusPendingCallWatcher *w) {
+                w->deleteLater();
+                QDBusPendingReply<uint> reply = *w;
+                if (reply.isError()) {
+                    refuse(message, QStringLiteral("the caller's user could not be determined"));
+                    return;
+                }
+                const uint uid = reply.value();
+                const QString action = chooseAction(uid);
+                if (action.isEmpty())
+                    return; // the chooser has replied with an error already
+                check(message, action, uid, granted);
+            });
+}
+
+void Authorizer::check(const QDBusMessage &message, const QString &action, uint uid,
+                       std::function<void(uint)> granted)
+{
+    PolkitSubject subject{QStringLiteral("system-bus-name"),
+                          {{QStringLiteral("name"), message.service()}}};
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.PolicyKit1"), QStringLiteral("/org/freedesktop/PolicyKit1/Authority"),
+        QStringLiteral("org.freedesktop.PolicyKit1.Authority"), QStringLiteral("CheckAuthorization"));
+    call << QVariant::fromValue(subject) << action << QVariant::fromValue(QMap<QString, QString>{})
+         << allowUserInteraction << QString();
+    // An authentication dialog may be open for a while: wait as long as polkit does.
+    auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 5 * 60 * 1000), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, message, action, uid, granted = std::move(granted)](QDBusPendingCallWatcher *w) {
+                w->deleteLater();
+                QDBusPendingReply<PolkitResult> reply = *w;
+                if (reply.isError()) {
+                    refuse(message, QStringLiteral("polkit could not be asked (%1)").arg(reply.error().message()));
+                    return;
+                }
+                if (!reply.value().authorized) {
+                    refuse(message, QStringLiteral("not authorized for %1").arg(action));
+                    return;
+                }
+                granted(uid);
+            });
+}
+
+void Authorizer::refuse(const QDBusMessage &message, const QString &why)
+{
+    m_bus.send(message.createErrorReply(QLatin1String(errors::notAuthorized), why));
+}
+
+} // namespace tz

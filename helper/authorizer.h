@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// Asks polkit, over its D-Bus API and without blocking, whether the caller of a method may go on.
+#pragma once
+
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QObject>
+
+#include <functional>
+
+namespace tz {
+
+class Authorizer : public QObject {
+    Q_OBJECT
+public:
+    explicit Authorizer(QDBusConnection bus, QObject *parent = nullptr);
+
+    // Chooses the action from the caller's uid (so that "own service" can be told
+    // from "someone else's"), then checks it with polkit for the caller's unique bus
+    // name. Calls granted() only when polkit says yes; otherwise replies to message
+    // with NotAuthorized itself. The caller must have called setDelayedReply(true).
+    using ActionChooser = std::function<QString(uint callerUid)>;
+    void authorize(const QDBusMessage &message, ActionChooser chooseAction,
+                   std::function<void(uint callerUid)> granted);
+
+private:
+    void check(const QDBusMessage &message, const QString &action, uint uid,
+               std::function<void(uint callerUid)> granted);
+    void refuse(const QDBusMessage &message, const QString &why);
+
+    QDBusConnection m_bus;
+};
+
+} // namespace tz

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// The helper's settings: built-in defaults, then the config file, then the command line.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace tz {
+
+struct HelperConfig {
+    QString scanDir = QStringLiteral("/service");
+    QString toolsDir;     // where our svscan, supervise, multilog, setuidgid … are
+    QString templatesDir; // the *.template files
+    QString svscanLog;    // where svscan's stdout and stderr go; empty = /dev/null
+    bool replaceName = false; // take over the bus name from a running helper (tests)
+};
+
+// Reads "key = value" lines (# starts a comment) into config. Unknown keys and
+// malformed lines are errors so that a typo never silently falls back to a default.
+// Returns an empty string on success, else the problem in English.
+QString loadConfigFile(const QString &path, HelperConfig &config);
+
+// The folder next to the helper's executable that holds the tools (build tree or
+// installed libexec folder), and the templates folder next to it.
+QString defaultToolsDir();
+QString defaultTemplatesDir();
+
+} // namespace tz

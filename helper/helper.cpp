@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: MIT
+// The helper's D-Bus methods: validate first, then polkit, then the engine's protocol on the tree.
+#include "helper.h"
+
+#include "actions.h"
+#include "authorizer.h"
+#include "control.h"
+#include "errors.h"
+#include "exitrecord.h"
+#include "names.h"
+#include "scanlauncher.h"
+#include "servicedir.h"
+#include "status.h"
+#include "treewatcher.h"
+
+#include <QDBusConnection>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTimer>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tz {
+
+namespace {
+
+// Calls done(true) once cond() holds, or done(false) after timeoutMs. Used only while
+// an operation waits for supervise processes to go or come: never while idle.
+void waitUntil(QObject *context, std::function<bool()> cond, int timeoutMs, std::function<void(bool)> done)
+{
+    auto *timer = new QTimer(context);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, context, [timer, clock, cond = std::move(cond), timeoutMs, done = std::move(done)] {
+        const bool ok = cond();
+        if (ok || clock->elapsed() > timeoutMs) {
+            timer->stop();
+            timer->deleteLater();
+            done(ok);
+        }
+    });
+    timer->start();
+}
+
+bool superviseRunning(int dirFd)
+{
+    const auto reach = probeSupervise(dirFd);
+    return reach.ok() && reach->state == SuperviseState::Running;
+}
+
+std::optional<ServiceStatus> statusOf(int dirFd)
+{
+    const auto s = readStatusFile(dirFd);
+    if (!s.ok())
+        return std::nullopt;
+    return s->status;
+}
+
+// Bytes still waiting in the pipe the logger reads: its stdin, reached through /proc.
+int unreadLogBytes(int logDirFd)
+{
+    const auto st = statusOf(logDirFd);
+    if (!st || st->pid == 0)
+        return 0;
+    const QByteArray path = "/proc/" + QByteArray::number(st->pid) + "/fd/0";
+    const int fd = ::open(path.constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int n = 0;
+    if (::ioctl(fd, FIONREAD, &n) != 0)
+        n = 0;
+    ::close(fd);
+    return n;
+}
+
+QString userName(uint uid)
+{
+    const passwd *pw = ::getpwuid(uid);
+    return pw ? QString::fromUtf8(pw->pw_name) : QString();
+}
+
+qint64 unixMs(const Tai64n &t)
+{
+    const timespec ts = t.toUnix();
+    return static_cast<qint64>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool sameApartFromTime(ServiceInfo a, ServiceInfo b)
+{
+    a.seconds = b.seconds = 0;
+    return a.name == b.name && a.state == b.state && a.pid == b.pid && a.want == b.want && a.normallyUp == b.normallyUp
+        && a.logging == b.logging && a.runAs == b.runAs && a.ownerUid == b.ownerUid && a.crashes == b.crashes
+        && a.backoff == b.backoff && a.templateId == b.templateId;
+}
+
+// Writes a small file under dirFd, created fresh (O_EXCL), never through a symlink.
+bool writeNewFile(int dirFd, const char *name, const QByteArray &content, mode_t mode)
+{
+    const int fd = ::openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return false;
+    qsizetype done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.constData() + done, static_cast<size_t>(content.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ::close(fd);
+            return false;
+        }
+        done += n;
+    }
+    const bool ok = ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+    return ::close(fd) == 0 && ok;
+}
+
+// A dot-name for staging under the scan directory, unique for this process.
+QByteArray stageName(const char *what, const QString &name)
+{
+    static unsigned counter = 0;
+    return QByteArray(".tazuna-") + what + '-' + QFile::encodeName(name) + '-' + QByteArray::number(::getpid()) + '-'
+        + QByteArray::number(++counter);
+}
+
+// Makes log/ under serviceFd: run rendered from meta and main owned by the user.
+bool makeLogDir(int serviceFd, const QString &name, const ServiceMeta &meta, uid_t uid, gid_t gid)
+{
+    const QByteArray stage = stageName("log", name);
+    if (::mkdirat(serviceFd, stage.constData(), 0755) != 0)
+        return false;
+    const Fd dir(::openat(serviceFd, stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    bool ok = dir.valid() && writeNewFile(dir.get(), "run", renderLogRun(meta), 0755)
+        && ::mkdirat(dir.get(), "main", 0755) == 0 && ::fchownat(dir.get(), "main", uid, gid, AT_SYMLINK_NOFOLLOW) == 0
+        && ::renameat(serviceFd, stage.constData(), serviceFd, paths::log) == 0;
+    if (!ok)
+        removeTree(serviceFd, stage.constData());
+    return ok;
+}
+
+} // namespace
+
+Helper::Helper(HelperConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir)
+{
+}
+
+QString Helper::version() const { return QStringLiteral(TAZUNA_VERSION); }
+
+QString Helper::start()
+{
+    if (QString problem = m_tree.open(); !problem.isEmpty())
+        return problem;
+    for (const QString &p : loadTemplates(m_config.templatesDir, m_templates))
+        qWarning("tazuna-helper: template %s", qPrintable(p));
+    m_auth = new Authorizer(QDBusConnection::systemBus(), this);
+    m_watcher = new TreeWatcher(m_tree.path(), this);
+    if (!m_watcher->open())
+        return QStringLiteral("cannot watch %1 with inotify").arg(m_tree.path());
+    connect(m_watcher, &TreeWatcher::scanDirChanged, this, &Helper::resync);
+    connect(m_watcher, &TreeWatcher::serviceTouched, this, &Helper::refreshService);
+    connect(m_watcher, &TreeWatcher::exitsChanged, this, &Helper::checkExits);
+    // Learn the tree as it is, quietly: a restarted helper announces nothing old.
+    for (const QString &name : m_tree.names()) {
+        m_watcher->watchService(name);
+        const auto fd = m_tree.openService(name);
+        if (!fd.ok())
+            continue;
+        m_known.insert(name, m_tree.info(name, fd.value().get()));
+        const auto exits = readExitLog(fd.value().get());
+        m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
+    }
+    m_launcher = new ScanLauncher(m_tree.path(), m_config.toolsDir, m_config.svscanLog, this);
+    return m_launcher->ensureRunning();
+}
+
+void Helper::refuse(const Refusal &r)
+{
+    sendErrorReply(QLatin1String(r.name), r.message);
+}
+
+void Helper::replyError(const QDBusMessage &m, const Refusal &r)
+{
+    QDBusConnection::systemBus().send(m.createErrorReply(QLatin1String(r.name), r.message));
+}
+
+void Helper::replyOk(const QDBusMessage &m)
+{
+    QDBusConnection::systemBus().send(m.createReply());
+}
+
+bool Helper::ownedBy(const QString &name, uint uid) const
+{
+    if (uid == 0)
+        return false;
+    const auto fd = m_tree.openService(name);
+    if (!fd.ok())
+        return false;
+    const auto meta = ServiceTree::readMeta(fd.value().get());
+    return meta && meta->owner == uid && meta->user == userName(uid);
+}
+
+void Helper::authorizeFor(const QString &name, const char *action, const char *ownAction,
+                          std::function<void(const QDBusMessage &)> work)
+{
+    setDelayedReply(true);
+    const QDBusMessage msg = message();
+    m_auth->authorize(
+        msg,
+        [this, name, action, ownAction](uint uid) {
+            return QLatin1String(ownedBy(name, uid) ? ownAction : action);
+        },
+        [msg, work = std::move(work)](uint) { work(msg); });
+}
+
+ServiceInfoList Helper::ListServices()
+{
+    ServiceInfoList out;
+    for (const QString &name : m_tree.names()) {
+        const auto fd = m_tree.openService(name);
+        if (fd.ok())
+            out.push_back(m_tree.info(name, fd.value().get()));
+    }
+    return out;
+}
+
+ServiceDetails Helper::GetService(const QString &name)
+{
+    auto d = m_tree.details(name);
+    if (!d.ok()) {
+        refuse(d.refusal());
+        return {};
+    }
+    return d.value();
+}
+
+TemplateInfoList Helper::ListTemplates()
+{
+    TemplateInfoList out;
+    for (const Template &t : m_templates) {
+        TemplateInfo info{t.id, t.title, t.description, {}};
+        for (const ParameterSpec &p : t.parameters)
+            info.parameters.push_back(p.info);
+        out.push_back(info);
+    }
+    return out;
+}
+
+void Helper::Control(const QString &name, const QString &command)
+{
+    static const QHash<QString, char> letters = {
+        {QStringLiteral("start"), 'u'},    {QStringLiteral("stop"), 'd'},     {QStringLiteral("restart"), 't'},
+        {QStringLiteral("once"), 'o'},     {QStringLiteral("pause"), 'p'},    {QStringLiteral("continue"), 'c'},
+        {QStringLiteral("hup"), 'h'},      {QStringLiteral("alarm"), 'a'},    {QStringLiteral("interrupt"), 'i'},
+        {QStringLiteral("kill"), 'k'},
+    };
+    if (auto bad = checkServiceName(name))
+        return refuse(*bad);
+    const auto letter = letters.constFind(command);
+    if (letter == letters.cend())
+        return refuse({errors::invalidParameter, QStringLiteral("unknown command %1").arg(command.left(32))});
+    if (const auto fd = m_tree.openService(name); !fd.ok())
+        return refuse(fd.refusal());
+    const std::string send(1, *letter);
+    authorizeFor(name, actions::control, actions::controlOwn, [this, name, send](const QDBusMessage &m) {
+        if (auto r = m_tree.control(name, send))
+            replyError(m, *r);
+        else
+            replyOk(m);
+    });
+}
+
+void Helper::Create(const QString &templateId, const QString &name, const ParameterMap &parameters)
+{
+    if (auto bad = checkServiceName(name))
+        return refuse(*bad);
+    const Template *tpl = nullptr;
+    for (const Template &t : m_templates)
+        if (t.id == templateId)
+            tpl = &t;
+    if (!tpl)
+        return refuse({errors::unknownTemplate, QStringLiteral("there is no template %1").arg(templateId.left(64))});
+    if (parameters.size() > maxParameters)
+        return refuse({errors::invalidParameter, QStringLiteral("at most %1 parameters").arg(maxParameters)});
+    struct stat st {};
+    const QByteArray n = QFile::encodeName(name);
+    if (::fstatat(m_tree.dirFd(), n.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return refuse({errors::alreadyExists, QStringLiteral("a service called %1 exists already").arg(name)});
+
+    setDelayedReply(true);
+    const QDBusMessage msg = message();
+    auto rendered = std::make_shared<std::optional<Rendered>>();
+    const Template t = *tpl;
+    m_auth->authorize(
+        msg,
+        [this, msg, t, parameters, rendered](uint uid) -> QString {
+            auto r = render(t, parameters, uid);
+            if (!r.ok()) {
+                replyError(msg, r.refusal());
+                return {};
+            }
+            *rendered = r.value();
+            const bool own = uid != 0 && (*rendered)->uid == uid;
+            return QLatin1String(own ? actions::createOwn : actions::create);
+        },
+        [this, msg, name, rendered](uint) {
+            const Rendered &r = **rendered;
+            const int scan = m_tree.dirFd();
+            const QByteArray stage = stageName("new", name);
+            if (::mkdirat(scan, stage.constData(), 0755) != 0)
+                return replyError(msg, {errors::failed, QStringLiteral("cannot make a staging directory")});
+            const Fd dir(::openat(scan, stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            bool ok = dir.valid() && writeNewFile(dir.get(), paths::run, r.run, 0755)
+                && writeNewFile(dir.get(), metaFile, r.meta.encode(), 0644)
+                && (r.startNow || writeNewFile(dir.get(), paths::down, {}, 0644))
+                && (r.backoff.isEmpty() || writeNewFile(dir.get(), paths::backoff, r.backoff, 0644))
+                && (!r.logging || makeLogDir(dir.get(), name, r.meta, r.uid, r.gid))
+                && ::fchmod(dir.get(), r.logging ? 01755 : 0755) == 0;
+            if (!ok) {
+                removeTree(scan, stage.constData());
+                return replyError(msg, {errors::failed, QStringLiteral("cannot write the service directory")});
+            }
+            const QByteArray target = QFile::encodeName(name);
+            if (::renameat2(scan, stage.constData(), scan, target.constData(), RENAME_NOREPLACE) != 0) {
+                const int err = errno;
+                removeTree(scan, stage.constData());
+                if (err == EEXIST)
+                    return replyError(msg, {errors::alreadyExists, QStringLiteral("a service called %1 exists already").arg(name)});
+                return replyError(msg, {errors::failed, QStringLiteral("cannot move the service into place")});
+            }
+            replyOk(msg);
+        });
+}
+
+void Helper::Remove(const QString &name, bool deleteLogs)
+{
+    if (auto bad = checkServiceName(name))
+        return refuse(*bad);
+    if (const auto fd = m_tree.openService(name); !fd.ok())
+        return refuse(fd.refusal());
+    if (m_busy.contains(name))
+        return refuse({errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+    authorizeFor(name, actions::remove, actions::removeOwn,
+                 [this, name, deleteLogs](const QDBusMessage &m) { removeService(m, name, deleteLogs); });
+}
+
+void Helper::SetLogging(const QString &name, bool enabled)
+{
+    if (auto bad = checkServiceName(name))
+        return refuse(*bad);
+    if (const auto fd = m_tree.openService(name); !fd.ok())
+        return refuse(fd.refusal());
+    if (m_busy.contains(name))
+        return refuse({errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+    authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m) {
+        if (enabled)
+            loggingOn(m, name);
+        else
+            loggingOff(m, name);
+    });
+}
+
+LogFileInfoList Helper::ListLogs(const QString &name)
+{
+    if (auto bad = checkServiceName(name)) {
+        refuse(*bad);
+        return {};
+    }
+    if (const auto fd = m_tree.openService(name); !fd.ok()) {
+        refuse(fd.refusal());
+        return {};
+    }
+    authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name](const QDBusMessage &m) {
+        auto files = m_tree.listLogs(name);
+        if (!files.ok())
+            return replyError(m, files.refusal());
+        QDBusConnection::systemBus().send(m.createReply(QVariant::fromValue(files.value())));
+    });
+    return {};
+}
+
+QDBusUnixFileDescriptor Helper::OpenLog(const QString &name, const QString &file)
+{
+    if (auto bad = checkServiceName(name)) {
+        refuse(*bad);
+        return {};
+    }
+    if (const auto fd = m_tree.openService(name); !fd.ok()) {
+        refuse(fd.refusal());
+        return {};
+    }
+    authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name, file](const QDBusMessage &m) {
+        auto fd = m_tree.openLog(name, file);
+        if (!fd.ok())
+            return replyError(m, fd.refusal());
+        const QDBusUnixFileDescriptor passed(fd.value()); // duplicates it
+        ::close(fd.value());
+        QDBusConnection::systemBus().send(m.createReply(QVariant::fromValue(passed)));
+    });
+    return {};
+}
+
+void Helper::resync()
+{
+    const std::vector<QString> now = m_tree.names();
+    const QSet<QString> present(now.begin(), now.end());
+    for (auto it = m_known.begin(); it != m_known.end();) {
+        if (!present.contains(it.key())) {
+            const QString gone = it.key();
+            m_watcher->forgetService(gone);
+            m_exitTotals.remove(gone);
+            it = m_known.erase(it);
+            Q_EMIT ServiceRemoved(gone);
+        } else {
+            ++it;
+        }
+    }
+    for (const QString &name : now) {
+        if (m_known.contains(name)) {
+            refreshService(name);
+            continue;
+        }
+        m_watcher->watchService(name);
+        const auto fd = m_tree.openService(name);
+        if (!fd.ok())
+            continue;
+        const ServiceInfo info = m_tree.info(name, fd.value().get());
+        const auto exits = readExitLog(fd.value().get());
+        m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
+        m_known.insert(name, info);
+        Q_EMIT ServiceAdded(info);
+    }
+}
+
+void Helper::refreshService(const QString &name)
+{
+    const auto known = m_known.find(name);
+    if (known == m_known.end())
+        return resync();
+    const auto fd = m_tree.openService(name);
+    if (!fd.ok())
+        return resync();
+    const ServiceInfo info = m_tree.info(name, fd.value().get());
+    if (sameApartFromTime(*known, info))
+        return;
+    *known = info;
+    Q_EMIT ServiceChanged(info);
+}
+
+void Helper::checkExits(const QString &name)
+{
+    const auto fd = m_tree.openService(name);
+    if (!fd.ok())
+        return;
+    const auto log = readExitLog(fd.value().get());
+    if (!log.ok())
+        return;
+    const quint64 seen = m_exitTotals.value(name, 0);
+    m_exitTotals.insert(name, log->total);
+    if (log->total <= seen)
+        return;
+    const std::size_t fresh = std::min<std::size_t>(log->records.size(), static_cast<std::size_t>(log->total - seen));
+    const qint64 minuteAgo = unixMs(Tai64n::now()) - 60000;
+    uint lastMinute = 0;
+    for (const ExitRecord &r : log->records)
+        if (unixMs(r.ended) >= minuteAgo && !r.stopRequested && r.lastSignal == 0)
+            ++lastMinute;
+    for (std::size_t i = log->records.size() - fresh; i < log->records.size(); ++i) {
+        const ExitRecord &r = log->records[i];
+        if (r.stopRequested || r.lastSignal != 0 || r.kind == ExitKind::Unknown)
+            continue; // asked for, or not ours to judge
+        ExitInfo e;
+        e.when = unixMs(r.ended);
+        e.pid = r.pid;
+        e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
+        e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
+        e.ranMs = static_cast<qint64>(r.ranMs());
+        e.asked = false;
+        Q_EMIT ServiceCrashed(name, e, lastMinute);
+    }
+}
+
+void Helper::removeService(const QDBusMessage &message, const QString &name, bool deleteLogs)
+{
+    auto opened = m_tree.openService(name);
+    if (!opened.ok())
+        return replyError(message, opened.refusal());
+    if (m_busy.contains(name))
+        return replyError(message, {errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+    const int scan = m_tree.dirFd();
+    // Out of the scan directory first, atomically: svscan then never restarts what
+    // we stop, and no client sees a half-removed service.
+    if (::mkdirat(scan, ".tazuna-removed", 0700) != 0 && errno != EEXIST)
+        return replyError(message, {errors::failed, QStringLiteral("cannot make %1/.tazuna-removed").arg(m_tree.path())});
+    const Fd removed(::openat(scan, ".tazuna-removed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    const QByteArray kept = QFile::encodeName(name) + '.' + QByteArray::number(QDateTime::currentSecsSinceEpoch()) + '.'
+        + QByteArray::number(::getpid());
+    const QByteArray from = QFile::encodeName(name);
+    if (!removed.valid() || ::renameat(scan, from.constData(), removed.get(), kept.constData()) != 0)
+        return replyError(message, {errors::failed, QStringLiteral("cannot move %1 out of the scan directory").arg(name)});
+    m_busy.insert(name);
+    resync();
+
+    auto service = std::make_shared<Fd>(std::move(opened.value()));
+    auto log = std::make_shared<Fd>(::openat(service->get(), paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto removedDir = std::make_shared<Fd>(::dup(removed.get()));
+    auto finish = [this, message, name, deleteLogs, removedDir, kept](bool ok) {
+        m_busy.remove(name);
+        if (!ok)
+            return replyError(message, {errors::failed, QStringLiteral("%1 did not stop; it was moved to .tazuna-removed").arg(name)});
+        if (deleteLogs)
+            removeTree(removedDir->get(), kept.constData());
+        replyOk(message);
+    };
+    sendCommands(service->get(), "dx");
+    waitUntil(this, [service] { return !superviseRunning(service->get()); }, 10000,
+              [this, service, log, finish](bool stopped) {
+                  if (!stopped || !log->valid() || !superviseRunning(log->get()))
+                      return finish(stopped);
+                  // Let the logger read what the service wrote last, then stop it.
+                  waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
+                      sendCommands(log->get(), "dx");
+                      waitUntil(this, [log] { return !superviseRunning(log->get()); }, 10000, finish);
+                  });
+              });
+}
+
+void Helper::loggingOn(const QDBusMessage &message, const QString &name)
+{
+    auto opened = m_tree.openService(name);
+    if (!opened.ok())
+        return replyError(message, opened.refusal());
+    auto service = std::make_shared<Fd>(std::move(opened.value()));
+    const int dir = service->get();
+    if (m_tree.info(name, dir).logging)
+        return replyOk(message);
+    const ServiceMeta meta = ServiceTree::readMeta(dir).value_or(ServiceMeta{});
+    uid_t uid = 0;
+    gid_t gid = 0;
+    if (!meta.user.isEmpty()) {
+        const passwd *pw = ::getpwnam(meta.user.toUtf8().constData());
+        if (!pw)
+            return replyError(message, {errors::noSuchUser, QStringLiteral("there is no user %1").arg(meta.user)});
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+    struct stat st {};
+    if (::fstatat(dir, paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 && !makeLogDir(dir, name, meta, uid, gid))
+        return replyError(message, {errors::failed, QStringLiteral("cannot make %1/log").arg(name)});
+    if (::fstat(dir, &st) != 0 || ::fchmod(dir, (st.st_mode & 07777) | S_ISVTX) != 0)
+        return replyError(message, {errors::failed, QStringLiteral("cannot set the sticky bit of %1").arg(name)});
+    m_busy.insert(name);
+    auto log = std::make_shared<Fd>(::openat(dir, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto finish = [this, message, name](bool ok) {
+        m_busy.remove(name);
+        refreshService(name);
+        if (!ok)
+            return replyError(message, {errors::failed, QStringLiteral("svscan did not connect the logger of %1").arg(name)});
+        replyOk(message);
+    };
+    // svscan starts the logger and its pipe once it sees the sticky bit; the service
+    // joins the pipe when its supervise next starts, so restart that supervise.
+    waitUntil(this, [log] { return log->valid() && superviseRunning(log->get()); }, 15000,
+              [this, service, finish](bool loggerUp) {
+                  if (!loggerUp)
+                      return finish(false);
+                  const auto before = statusOf(service->get());
+                  if (!superviseRunning(service->get()))
+                      return finish(true);
+                  sendCommands(service->get(), before && before->want == Want::Down ? "x" : "dx");
+                  waitUntil(this, [service] { return !superviseRunning(service->get()); }, 10000,
+                            [this, service, before, finish](bool gone) {
+                                if (!gone)
+                                    return finish(false);
+                                waitUntil(this, [service] { return superviseRunning(service->get()); }, 15000,
+                                          [service, before, finish](bool back) {
+                                              if (back && before && before->want == Want::Up)
+                                                  sendCommands(service->get(), "u");
+                                              finish(back);
+                                          });
+                            });
+              });
+}
+
+void Helper::loggingOff(const QDBusMessage &message, const QString &name)
+{
+    auto opened = m_tree.openService(name);
+    if (!opened.ok())
+        return replyError(message, opened.refusal());
+    const int scan = m_tree.dirFd();
+    const int old = opened.value().get();
+    if (!m_tree.info(name, old).logging)
+        return replyOk(message);
+    // svscan decides on a logger pipe when it first meets a directory (0.76 does the
+    // same), so the service moves to a fresh directory without the sticky bit: same
+    // files, new inode. It is built with a down file so that the old and the new
+    // ./run never run together, swapped in atomically with RENAME_EXCHANGE, and
+    // started once the old one has stopped and the logger has read its last lines.
+    const QByteArray stage = stageName("relog", name);
+    if (::mkdirat(scan, stage.constData(), 0755) != 0)
+        return replyError(message, {errors::failed, QStringLiteral("cannot make a staging directory")});
+    const Fd fresh(::openat(scan, stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    const bool hadDown = ::fstatat(old, paths::down, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    const auto before = statusOf(old);
+    bool ok = fresh.valid();
+    for (const char *file : {paths::run, metaFile, paths::backoff}) {
+        if (!ok || ::fstatat(old, file, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        const auto content = readSmallFile(old, file, 1 << 20);
+        ok = content && writeNewFile(fresh.get(), file, *content, st.st_mode & 07777);
+    }
+    // The exit history goes along, so crash counts survive the move.
+    if (ok && ::mkdirat(fresh.get(), paths::superviseDir, 0700) == 0) {
+        if (const auto exits = readSmallFile(old, paths::exits, 1 << 20))
+            writeNewFile(fresh.get(), paths::exits, *exits, 0644);
+    }
+    ok = ok && writeNewFile(fresh.get(), paths::down, {}, 0644);
+    if (ok && ::fstat(old, &st) == 0)
+        ok = ::fchmod(fresh.get(), st.st_mode & 07777 & ~S_ISVTX) == 0;
+    const QByteArray target = QFile::encodeName(name);
+    if (!ok || ::renameat2(scan, stage.constData(), scan, target.constData(), RENAME_EXCHANGE) != 0) {
+        removeTree(scan, stage.constData());
+        return replyError(message, {errors::failed, QStringLiteral("cannot rebuild %1 without its logger").arg(name)});
+    }
+    m_busy.insert(name);
+    auto oldFd = std::make_shared<Fd>(::dup(old));
+    auto freshFd = std::make_shared<Fd>(::openat(scan, target.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto log = std::make_shared<Fd>(::openat(old, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto finish = [this, message, name, stage, oldFd, freshFd, log, hadDown, before](bool ok2) {
+        const int scanFd = m_tree.dirFd();
+        // The log directory (with the logs) moves into the new service directory.
+        if (log->valid())
+            ::renameat(oldFd->get(), paths::log, freshFd->get(), paths::log);
+        removeTree(scanFd, stage.constData());
+        if (!hadDown)
+            ::unlinkat(freshFd->get(), paths::down, 0);
+        const bool wantUp = before ? before->want == Want::Up : !hadDown;
+        waitUntil(this, [freshFd] { return superviseRunning(freshFd->get()); }, 15000,
+                  [this, message, name, freshFd, wantUp, ok2](bool up) {
+                      if (up && wantUp)
+                          sendCommands(freshFd->get(), "u");
+                      m_busy.remove(name);
+                      refreshService(name);
+                      if (!ok2 || !up)
+                          return replyError(message, {errors::failed, QStringLiteral("%1 did not restart cleanly").arg(name)});
+                      replyOk(message);
+                  });
+    };
+    sendCommands(oldFd->get(), "dx");
+    waitUntil(this, [oldFd] { return !superviseRunning(oldFd->get()); }, 10000, [this, log, finish](bool stopped) {
+        if (!stopped || !log->valid() || !superviseRunning(log->get()))
+            return finish(stopped);
+        waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
+            sendCommands(log->get(), "dx");
+            waitUntil(this, [log] { return !superviseRunning(log->get()); }, 10000, finish);
+        });
+    });
+}
+
+} // namespace tz

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// The object behind /org/tazuna/Helper1: validates, asks polkit, and acts on the service tree.
+#pragma once
+
+#include "config.h"
+#include "servicetree.h"
+#include "templates.h"
+#include "types.h"
+
+#include <QDBusContext>
+#include <QDBusUnixFileDescriptor>
+#include <QHash>
+#include <QSet>
+#include <QObject>
+
+#include <functional>
+
+namespace tz {
+
+class Authorizer;
+class ScanLauncher;
+class TreeWatcher;
+
+class Helper : public QObject, protected QDBusContext {
+    Q_OBJECT
+    Q_PROPERTY(QString ScanDirectory READ scanDirectory)
+    Q_PROPERTY(QString Version READ version)
+public:
+    explicit Helper(HelperConfig config, QObject *parent = nullptr);
+
+    // Opens the tree, loads templates, adopts or starts svscan and starts watching.
+    // Returns an empty string or the problem.
+    QString start();
+    QString scanDirectory() const { return m_tree.path(); }
+    QString version() const;
+
+public Q_SLOTS:
+    ServiceInfoList ListServices();
+    ServiceDetails GetService(const QString &name);
+    TemplateInfoList ListTemplates();
+    void Control(const QString &name, const QString &command);
+    void Create(const QString &templateId, const QString &name, const tz::ParameterMap &parameters);
+    void Remove(const QString &name, bool deleteLogs);
+    void SetLogging(const QString &name, bool enabled);
+    LogFileInfoList ListLogs(const QString &name);
+    QDBusUnixFileDescriptor OpenLog(const QString &name, const QString &file);
+
+Q_SIGNALS:
+    void ServiceAdded(const tz::ServiceInfo &info);
+    void ServiceChanged(const tz::ServiceInfo &info);
+    void ServiceRemoved(const QString &name);
+    void ServiceCrashed(const QString &name, const tz::ExitInfo &exit, uint restartsLastMinute);
+
+private:
+    void refuse(const Refusal &r);
+    void replyError(const QDBusMessage &m, const Refusal &r);
+    void replyOk(const QDBusMessage &m);
+    // Whether the service belongs to uid (see ServiceMeta): created by it and run as it.
+    bool ownedBy(const QString &name, uint uid) const;
+    // Authorizes the current call for action (or ownAction when the caller owns the
+    // service name) and then runs work with the delayed message.
+    void authorizeFor(const QString &name, const char *action, const char *ownAction,
+                      std::function<void(const QDBusMessage &)> work);
+
+    void resync();
+    void refreshService(const QString &name);
+    void checkExits(const QString &name);
+
+    // Long operations that wait for supervise processes: they answer message at the end.
+    void removeService(const QDBusMessage &message, const QString &name, bool deleteLogs);
+    void loggingOn(const QDBusMessage &message, const QString &name);
+    void loggingOff(const QDBusMessage &message, const QString &name);
+
+    HelperConfig m_config;
+    ServiceTree m_tree;
+    QList<Template> m_templates;
+    Authorizer *m_auth = nullptr;
+    ScanLauncher *m_launcher = nullptr;
+    TreeWatcher *m_watcher = nullptr;
+    // What was last announced, to emit ServiceChanged only for real changes. A cache
+    // of the tree, rebuilt from it at start-up: never a source of truth.
+    QHash<QString, ServiceInfo> m_known;
+    QHash<QString, quint64> m_exitTotals;
+    QSet<QString> m_busy; // services in the middle of a remove or logging change
+};
+
+} // namespace tz

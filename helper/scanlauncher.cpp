@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// Detaching svscan (setsid, double fork) and finding it again after a helper restart.
+#include "scanlauncher.h"
+
+#include "servicetree.h"
+
+#include <QFile>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tz {
+
+unsigned long long processStartTime(pid_t pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    // The command name (field 2) is in parentheses and may hold blanks: count from
+    // the last ')'.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    // fields[0] is field 3 (state), so field 22 is fields[19].
+    return fields.size() > 19 ? fields[19].toULongLong() : 0;
+}
+
+ScanLauncher::ScanLauncher(QString scanDir, QString toolsDir, QString logFile, QObject *parent)
+    : QObject(parent), m_scanDir(std::move(scanDir)), m_toolsDir(std::move(toolsDir)), m_logFile(std::move(logFile))
+{
+}
+
+ScanLauncher::~ScanLauncher()
+{
+    if (m_pidfd >= 0)
+        ::close(m_pidfd);
+}
+
+pid_t ScanLauncher::findRunning() const
+{
+    const QByteArray dir = QFile::encodeName(m_scanDir);
+    const Fd scan(::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!scan.valid())
+        return 0;
+    const auto text = readSmallFile(scan.get(), pidFileName, 128);
+    if (!text)
+        return 0;
+    const QList<QByteArray> parts = text->trimmed().split(' ');
+    if (parts.size() != 2)
+        return 0;
+    const auto pid = static_cast<pid_t>(parts[0].toInt());
+    if (pid <= 1 || processStartTime(pid) != parts[1].toULongLong())
+        return 0;
+    // A zombie or a pid reused within the same clock tick would still pass: the
+    // executable's name settles it.
+    const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/%1/exe").arg(pid));
+    if (!exe.endsWith(QLatin1String("/svscan")))
+        return 0;
+    return pid;
+}
+
+QString ScanLauncher::ensureRunning()
+{
+    if (const pid_t pid = findRunning()) {
+        m_pid = pid;
+        m_adopted = true;
+        watch();
+        return {};
+    }
+    m_adopted = false;
+    const QString problem = start();
+    if (problem.isEmpty())
+        watch();
+    return problem;
+}
+
+QString ScanLauncher::start()
+{
+    // Everything the child needs is prepared before fork: between fork and exec only
+    // async-signal-safe calls are made.
+    const QByteArray svscan = QFile::encodeName(m_toolsDir + QStringLiteral("/svscan"));
+    if (::access(svscan.constData(), X_OK) != 0)
+        return QStringLiteral("cannot run %1").arg(QFile::decodeName(svscan));
+    const QByteArray dir = QFile::encodeName(m_scanDir);
+    const QByteArray log = m_logFile.isEmpty() ? QByteArray("/dev/null") : QFile::encodeName(m_logFile);
+    const QByteArray pathVar = "PATH=" + QFile::encodeName(m_toolsDir) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    std::vector<QByteArray> envStore{pathVar};
+    for (const char *keep : {"LANG", "LC_ALL", "TZ", "SVSCAN_LOGRULE"}) {
+        if (const char *v = ::getenv(keep))
+            envStore.push_back(QByteArray(keep) + '=' + v);
+    }
+    std::vector<char *> envp;
+    for (QByteArray &e : envStore)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    QByteArray arg0 = "svscan";
+    QByteArray arg1 = dir;
+    char *argv[] = {arg0.data(), arg1.data(), nullptr};
+
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0)
+        return QStringLiteral("cannot create a pipe");
+    const pid_t child = ::fork();
+    if (child < 0) {
+        ::close(report[0]);
+        ::close(report[1]);
+        return QStringLiteral("cannot fork");
+    }
+    if (child == 0) {
+        ::setsid();
+        const pid_t grandchild = ::fork();
+        if (grandchild != 0) {
+            // The middle process tells the helper the pid and leaves, so that svscan
+            // is reparented to init and is nobody's child in the helper's session.
+            const pid_t report_pid = grandchild;
+            (void)!::write(report[1], &report_pid, sizeof report_pid);
+            ::_exit(grandchild < 0 ? 111 : 0);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        for (int s = 1; s < NSIG; ++s)
+            ::signal(s, SIG_DFL);
+        const int in = ::open("/dev/null", O_RDONLY);
+        const int out = ::open(log.constData(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+        if (in < 0 || out < 0)
+            ::_exit(111);
+        ::dup2(in, 0);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        ::syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (::chdir("/") != 0)
+            ::_exit(111);
+        ::execve(svscan.constData(), argv, envp.data());
+        ::_exit(111);
+    }
+    ::close(report[1]);
+    pid_t grandchild = 0;
+    const ssize_t got = ::read(report[0], &grandchild, sizeof grandchild);
+    ::close(report[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (got != sizeof grandchild || grandchild <= 0)
+        return QStringLiteral("cannot start svscan");
+    m_pid = grandchild;
+
+    // Record it, staged and renamed so a reader never sees half a line.
+    const unsigned long long started = processStartTime(grandchild);
+    const QByteArray line = QByteArray::number(grandchild) + ' ' + QByteArray::number(started) + '\n';
+    const Fd scan(::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    const char *tmp = ".tazuna-svscan.pid.new";
+    const int fd = scan.valid() ? ::openat(scan.get(), tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
+    if (fd < 0)
+        return QStringLiteral("cannot write %1/%2").arg(m_scanDir, QLatin1String(pidFileName));
+    const bool written = ::write(fd, line.constData(), static_cast<size_t>(line.size())) == line.size();
+    ::close(fd);
+    if (!written || ::renameat(scan.get(), tmp, scan.get(), pidFileName) != 0)
+        return QStringLiteral("cannot write %1/%2").arg(m_scanDir, QLatin1String(pidFileName));
+    return {};
+}
+
+void ScanLauncher::watch()
+{
+    if (m_notifier) {
+        delete m_notifier;
+        m_notifier = nullptr;
+    }
+    if (m_pidfd >= 0)
+        ::close(m_pidfd);
+    // A pidfd becomes readable when the process ends, child of ours or not.
+    m_pidfd = static_cast<int>(::syscall(SYS_pidfd_open, m_pid, 0));
+    if (m_pidfd < 0)
+        return;
+    m_notifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, [this] {
+        m_notifier->setEnabled(false);
+        qWarning("tazuna-helper: svscan (pid %d) ended; starting it again", m_pid);
+        const QString problem = ensureRunning();
+        if (!problem.isEmpty())
+            qWarning("tazuna-helper: %s", qPrintable(problem));
+    });
+}
+
+} // namespace tz

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Starts our svscan over the scan directory as a detached process, or adopts the one already running.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QSocketNotifier;
+
+namespace tz {
+
+// The scan loop must survive the helper (even kill -9), so it never runs inside the
+// helper: svscan runs in a session of its own, reparented to init, and the helper
+// only remembers it in SCANDIR/.tazuna-svscan.pid (dot-names are skipped by svscan):
+//
+//   "PID STARTTIME\n"   decimal; STARTTIME is field 22 of /proc/PID/stat, so a
+//                       recycled pid is never mistaken for our svscan
+//
+// A helper that starts finds the svscan of the file alive and adopts it; else it
+// starts one. It watches the adopted or started process with a pidfd and starts a
+// new one should it ever die.
+class ScanLauncher : public QObject {
+    Q_OBJECT
+public:
+    ScanLauncher(QString scanDir, QString toolsDir, QString logFile, QObject *parent = nullptr);
+    ~ScanLauncher() override;
+
+    // Adopts or starts; returns an empty string or the problem.
+    QString ensureRunning();
+    pid_t pid() const { return m_pid; }
+    bool adopted() const { return m_adopted; }
+
+    static constexpr const char *pidFileName = ".tazuna-svscan.pid";
+
+private:
+    pid_t findRunning() const;
+    QString start();
+    void watch();
+
+    QString m_scanDir;
+    QString m_toolsDir;
+    QString m_logFile;
+    pid_t m_pid = 0;
+    bool m_adopted = false;
+    int m_pidfd = -1;
+    QSocketNotifier *m_notifier = nullptr;
+};
+
+// Field 22 of /proc/PID/stat (start time in clock ticks since boot), 0 when gone.
+unsigned long long processStartTime(pid_t pid);
+
+} // namespace tz

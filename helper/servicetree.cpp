@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+// Reading and changing the scan directory with openat and O_NOFOLLOW, so that no path is re-resolved.
+#include "servicetree.h"
+
+#include "backoff.h"
+#include "control.h"
+#include "errors.h"
+#include "exitrecord.h"
+#include "servicedir.h"
+#include "status.h"
+#include "tai64n.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tz {
+
+namespace {
+
+qint64 toUnixMs(const Tai64n &t)
+{
+    const timespec ts = t.toUnix();
+    return static_cast<qint64>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Log file names multilog makes: "current" and archives "@" + 24 hex + ".s" or ".u".
+bool isLogFileName(const QString &name)
+{
+    static const QRegularExpression archive(QStringLiteral("^@[0-9a-f]{24}\\.[su]$"));
+    return name == QLatin1String("current") || archive.match(name).hasMatch();
+}
+
+// The TAI64N label a multilog "t" line starts with, in Unix ms, or 0.
+qint64 stampOf(const QByteArray &line)
+{
+    if (line.size() < 25)
+        return 0;
+    const auto t = parseTai64n(std::string_view(line.constData(), 25));
+    return t ? toUnixMs(*t) : 0;
+}
+
+} // namespace
+
+Fd &Fd::operator=(Fd &&o) noexcept
+{
+    if (this != &o) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = o.release();
+    }
+    return *this;
+}
+
+Fd::~Fd()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+int Fd::release()
+{
+    const int fd = m_fd;
+    m_fd = -1;
+    return fd;
+}
+
+QByteArray ServiceMeta::encode() const
+{
+    QByteArray out;
+    out += "owner=" + QByteArray::number(owner) + '\n';
+    out += "user=" + user.toUtf8() + '\n';
+    out += "template=" + templateId.toUtf8() + '\n';
+    out += "log-size=" + QByteArray::number(logSize) + '\n';
+    out += "log-count=" + QByteArray::number(logCount) + '\n';
+    out += QByteArray("log-timestamps=") + (logTimestamps ? "1" : "0") + '\n';
+    return out;
+}
+
+ServiceMeta ServiceMeta::decode(const QByteArray &text)
+{
+    ServiceMeta m;
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype eq = line.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const QByteArray key = line.left(eq);
+        const QByteArray value = line.mid(eq + 1);
+        if (key == "owner")
+            m.owner = value.toUInt();
+        else if (key == "user")
+            m.user = QString::fromUtf8(value);
+        else if (key == "template")
+            m.templateId = QString::fromUtf8(value);
+        else if (key == "log-size")
+            m.logSize = value.toUInt();
+        else if (key == "log-count")
+            m.logCount = value.toUInt();
+        else if (key == "log-timestamps")
+            m.logTimestamps = value == "1";
+    }
+    return m;
+}
+
+std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype limit)
+{
+    const int fd = ::openat(dirFd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    QByteArray out;
+    char buf[4096];
+    while (out.size() < limit) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        out.append(buf, std::min<qsizetype>(n, limit - out.size()));
+    }
+    ::close(fd);
+    return out;
+}
+
+bool removeTree(int dirFd, const char *name)
+{
+    struct stat st {};
+    if (::fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode))
+        return ::unlinkat(dirFd, name, 0) == 0;
+    const int fd = ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    DIR *d = ::fdopendir(fd);
+    if (!d) {
+        ::close(fd);
+        return false;
+    }
+    bool ok = true;
+    std::vector<std::string> children;
+    while (dirent *e = ::readdir(d)) {
+        const std::string_view n(e->d_name);
+        if (n != "." && n != "..")
+            children.emplace_back(n);
+    }
+    for (const std::string &child : children)
+        ok = removeTree(::dirfd(d), child.c_str()) && ok;
+    ::closedir(d);
+    return ::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 && ok;
+}
+
+Check checkServiceName(const QString &name)
+{
+    if (name.size() > 255)
+        return Refusal{errors::invalidName, QStringLiteral("a service name has at most 255 bytes")};
+    const QByteArray bytes = name.toUtf8();
+    if (!isServiceName(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())))
+        || name == QLatin1String("..") || bytes.contains('\0'))
+        return Refusal{errors::invalidName,
+                       QStringLiteral("a service name is 1 to 255 bytes without '/', control characters or a leading '.'")};
+    return std::nullopt;
+}
+
+ServiceTree::ServiceTree(QString scanDir) : m_path(std::move(scanDir)) {}
+
+QString ServiceTree::open()
+{
+    const QByteArray p = QFile::encodeName(m_path);
+    if (::mkdir(p.constData(), 0755) != 0 && errno != EEXIST)
+        return QStringLiteral("cannot create %1: %2").arg(m_path, QString::fromUtf8(reasonText(errno)));
+    const int fd = ::open(p.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return QStringLiteral("cannot open %1: %2").arg(m_path, QString::fromUtf8(reasonText(errno)));
+    m_dir = Fd(fd);
+    return {};
+}
+
+std::vector<QString> ServiceTree::names() const
+{
+    std::vector<QString> out;
+    const int fd = ::openat(m_dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return out;
+    DIR *d = ::fdopendir(fd);
+    if (!d) {
+        ::close(fd);
+        return out;
+    }
+    while (dirent *e = ::readdir(d)) {
+        if (e->d_name[0] == '.')
+            continue;
+        struct stat st {};
+        if (::fstatat(m_dir.get(), e->d_name, &st, 0) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        out.push_back(QFile::decodeName(e->d_name));
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Outcome<Fd> ServiceTree::openService(const QString &name) const
+{
+    if (auto bad = checkServiceName(name))
+        return *bad;
+    const QByteArray n = QFile::encodeName(name);
+    const int fd = ::openat(m_dir.get(), n.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return Refusal{errors::noSuchService, QStringLiteral("there is no service called %1").arg(name)};
+    return Fd(fd);
+}
+
+std::optional<ServiceMeta> ServiceTree::readMeta(int serviceFd)
+{
+    struct stat st {};
+    if (::fstatat(serviceFd, metaFile, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != 0)
+        return std::nullopt; // only a root-owned record is believed
+    const auto text = readSmallFile(serviceFd, metaFile, 4096);
+    if (!text)
+        return std::nullopt;
+    return ServiceMeta::decode(*text);
+}
+
+ServiceInfo ServiceTree::info(const QString &name, int serviceFd) const
+{
+    ServiceInfo s;
+    s.name = name;
+    struct stat st {};
+    s.normallyUp = ::fstatat(serviceFd, paths::down, &st, 0) != 0;
+    struct stat self {};
+    struct stat logSt {};
+    s.logging = ::fstat(serviceFd, &self) == 0 && (self.st_mode & S_ISVTX)
+        && ::fstatat(serviceFd, paths::log, &logSt, 0) == 0 && S_ISDIR(logSt.st_mode);
+    if (const auto meta = readMeta(serviceFd)) {
+        s.ownerUid = meta->owner;
+        s.runAs = meta->user;
+        s.templateId = meta->templateId;
+    }
+    if (::fstatat(serviceFd, paths::backoff, &st, 0) == 0) {
+        const auto bo = readBackoffState(serviceFd);
+        s.backoff = bo && bo->pending ? QStringLiteral("waiting") : QStringLiteral("on");
+    }
+
+    const auto reach = probeSupervise(serviceFd);
+    const bool running = reach.ok() && reach->state == SuperviseState::Running;
+    const auto status = readStatusFile(serviceFd);
+    if (status.ok() && status->status) {
+        const ServiceStatus &ss = *status->status;
+        s.pid = running ? ss.pid : 0;
+        const timespec now = Tai64n::now().toUnix();
+        const timespec since = ss.since.toUnix();
+        s.seconds = std::max<qint64>(0, static_cast<qint64>(now.tv_sec) - static_cast<qint64>(since.tv_sec));
+        s.want = ss.want == Want::Up ? QStringLiteral("up") : ss.want == Want::Down ? QStringLiteral("down") : QStringLiteral("once");
+        if (running)
+            s.state = ss.pid == 0 ? QStringLiteral("down") : ss.paused ? QStringLiteral("paused") : QStringLiteral("up");
+    }
+
+    const auto exits = readExitLog(serviceFd);
+    if (exits.ok()) {
+        const qint64 minuteAgo = toUnixMs(Tai64n::now()) - 60000;
+        for (const ExitRecord &r : exits->records)
+            if (!r.stopRequested && r.lastSignal == 0 && r.kind != ExitKind::Unknown && toUnixMs(r.ended) >= minuteAgo)
+                ++s.crashes;
+    }
+    return s;
+}
+
+Outcome<ServiceInfo> ServiceTree::info(const QString &name) const
+{
+    auto fd = openService(name);
+    if (!fd.ok())
+        return fd.refusal();
+    return info(name, fd.value().get());
+}
+
+Outcome<ServiceDetails> ServiceTree::details(const QString &name) const
+{
+    auto fd = openService(name);
+    if (!fd.ok())
+        return fd.refusal();
+    const int dir = fd.value().get();
+    ServiceDetails d;
+    d.info = info(name, dir);
+    d.runScript = QString::fromUtf8(readSmallFile(dir, paths::run).value_or(QByteArray()));
+    d.logRunScript = QString::fromUtf8(readSmallFile(dir, "log/run").value_or(QByteArray()));
+    const auto exits = readExitLog(dir);
+    if (exits.ok()) {
+        for (const ExitRecord &r : exits->records) {
+            ExitInfo e;
+            e.when = toUnixMs(r.ended);
+            e.pid = r.pid;
+            e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
+            e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
+            e.ranMs = static_cast<qint64>(r.ranMs());
+            e.asked = r.stopRequested || r.lastSignal != 0;
+            d.exits.push_back(e);
+        }
+    }
+    return d;
+}
+
+Check ServiceTree::control(const QString &name, const std::string &letters, bool log) const
+{
+    auto fd = openService(name);
+    if (!fd.ok())
+        return fd.refusal();
+    int dir = fd.value().get();
+    Fd logFd;
+    if (log) {
+        logFd = Fd(::openat(dir, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!logFd.valid())
+            return Refusal{errors::notSupervised, QStringLiteral("%1 has no logger").arg(name)};
+        dir = logFd.get();
+    }
+    const auto sent = sendCommands(dir, letters);
+    if (!sent.ok())
+        return Refusal{errors::failed, QStringLiteral("%1: unable to %2").arg(name, QString::fromStdString(sent.error().describe()))};
+    if (sent->state != SuperviseState::Running)
+        return Refusal{errors::notSupervised, QStringLiteral("supervise is not running for %1").arg(name)};
+    return std::nullopt;
+}
+
+Outcome<LogFileInfoList> ServiceTree::listLogs(const QString &name) const
+{
+    auto fd = openService(name);
+    if (!fd.ok())
+        return fd.refusal();
+    const Fd logDir(::openat(fd.value().get(), logMainDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    LogFileInfoList out;
+    if (!logDir.valid())
+        return out;
+    // O_NOFOLLOW applies to the last component only: check log itself too.
+    struct stat st {};
+    if (::fstatat(fd.value().get(), paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+        return out;
+    const int dup = ::openat(logDir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dup >= 0 ? ::fdopendir(dup) : nullptr;
+    if (!d) {
+        if (dup >= 0)
+            ::close(dup);
+        return out;
+    }
+    while (dirent *e = ::readdir(d)) {
+        const QString n = QFile::decodeName(e->d_name);
+        if (!isLogFileName(n))
+            continue;
+        const int f = ::openat(logDir.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (f < 0)
+            continue;
+        struct stat fst {};
+        if (::fstat(f, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+            ::close(f);
+            continue;
+        }
+        LogFileInfo li;
+        li.name = n;
+        li.size = static_cast<quint64>(fst.st_size);
+        char head[25];
+        if (::pread(f, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head))
+            li.firstMs = stampOf(QByteArray(head, sizeof head));
+        // The last complete line starts after the newline before the final one.
+        const off_t tailSize = std::min<off_t>(fst.st_size, 4096);
+        QByteArray tail(static_cast<qsizetype>(tailSize), '\0');
+        if (tailSize > 0 && ::pread(f, tail.data(), static_cast<size_t>(tailSize), fst.st_size - tailSize) == tailSize) {
+            qsizetype end = tail.size();
+            if (tail.endsWith('\n'))
+                --end;
+            const qsizetype start = tail.lastIndexOf('\n', end - 1) + 1;
+            li.lastMs = stampOf(tail.mid(start, end - start));
+        }
+        if (li.lastMs == 0)
+            li.lastMs = li.firstMs;
+        ::close(f);
+        out.push_back(li);
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end(), [](const LogFileInfo &a, const LogFileInfo &b) {
+        // Archives by name (their names are their end times), current last.
+        if ((a.name == QLatin1String("current")) != (b.name == QLatin1String("current")))
+            return b.name == QLatin1String("current");
+        return a.name < b.name;
+    });
+    return out;
+}
+
+Outcome<int> ServiceTree::openLog(const QString &name, const QString &file) const
+{
+    if (file.size() > 64 || !isLogFileName(file))
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 is not a log file name (current or an @….s/.u archive)").arg(file.left(64))};
+    auto fd = openService(name);
+    if (!fd.ok())
+        return fd.refusal();
+    struct stat st {};
+    if (::fstatat(fd.value().get(), paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log directory").arg(name)};
+    const Fd logDir(::openat(fd.value().get(), logMainDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    if (!logDir.valid())
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log directory").arg(name)};
+    const QByteArray f = QFile::encodeName(file);
+    Fd out(::openat(logDir.get(), f.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+    if (!out.valid())
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log file %2 (or it is a symlink)").arg(name, file)};
+    if (::fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 in the log of %2 is not a regular file").arg(file, name)};
+    return out.release();
+}
+
+} // namespace tz

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Reading and changing the scan directory: every path is opened relative to a directory fd, never re-resolved.
+#pragma once
+
+#include "refusal.h"
+#include "types.h"
+
+#include <QMap>
+#include <QString>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace tz {
+
+// What the helper records about a service it created, in the root-owned file
+// ".tazuna" inside the service directory (mode 0644; dot-names are ignored by
+// supervise and svscan). One "key=value" per line:
+//
+//   owner=UID            the uid of the user who asked for it
+//   user=NAME            the user ./run drops to with setuidgid ("root": no drop)
+//   template=ID          the template it was rendered from
+//   log-size=BYTES       multilog's sSIZE
+//   log-count=NUM        multilog's nNUM
+//   log-timestamps=0|1   whether multilog gets the t action
+//
+// A service made by hand has no such file: it has owner root and an unknown user.
+struct ServiceMeta {
+    uid_t owner = 0;
+    QString user;
+    QString templateId;
+    quint32 logSize = 99999;
+    quint32 logCount = 10;
+    bool logTimestamps = true;
+
+    QByteArray encode() const;
+    static ServiceMeta decode(const QByteArray &text);
+};
+inline constexpr const char *metaFile = ".tazuna";
+// Where the logger writes, relative to the service directory.
+inline constexpr const char *logMainDir = "log/main";
+
+// An open directory descriptor that closes itself.
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(Fd &&o) noexcept : m_fd(o.release()) {}
+    Fd &operator=(Fd &&o) noexcept;
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    ~Fd();
+    int get() const { return m_fd; }
+    bool valid() const { return m_fd >= 0; }
+    int release();
+
+private:
+    int m_fd = -1;
+};
+
+class ServiceTree {
+public:
+    explicit ServiceTree(QString scanDir);
+
+    // Opens the scan directory (creating it, mode 0755, when missing).
+    QString open();
+    const QString &path() const { return m_path; }
+    int dirFd() const { return m_dir.get(); }
+
+    // Service names in the scan directory, sorted; dot-names and non-directories skipped.
+    std::vector<QString> names() const;
+    // The service directory as an fd (following a symlink in the scan directory, as
+    // svscan does); NoSuchService when absent, InvalidName when the name is bad.
+    Outcome<Fd> openService(const QString &name) const;
+
+    ServiceInfo info(const QString &name, int serviceFd) const;
+    Outcome<ServiceInfo> info(const QString &name) const;
+    Outcome<ServiceDetails> details(const QString &name) const;
+    static std::optional<ServiceMeta> readMeta(int serviceFd);
+
+    // Sends svc letters to the service's supervise (or to its logger's, with log).
+    Check control(const QString &name, const std::string &letters, bool log = false) const;
+
+    Outcome<LogFileInfoList> listLogs(const QString &name) const;
+    // A read-only descriptor of one file of log/main, opened with O_NOFOLLOW.
+    Outcome<int> openLog(const QString &name, const QString &file) const;
+
+private:
+    QString m_path;
+    Fd m_dir;
+};
+
+// Reads a whole small file under dirFd without following a final symlink.
+std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype limit = 65536);
+// Removes name under dirFd and everything below it, never following symlinks.
+bool removeTree(int dirFd, const char *name);
+// A name checked for the service rules of tz::isServiceName, as an error or nullopt.
+Check checkServiceName(const QString &name);
+
+} // namespace tz

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+// What every helper test sets up: users, the bus, polkit with test rules, a scan directory and the helper.
+#pragma once
+
+#include "dbusharness.h"
+#include "errors.h"
+#include "helper1proxy.h"
+#include "testsupport.h"
+#include "types.h"
+
+#include <QDBusPendingReply>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+
+#include <sys/stat.h>
+
+namespace tz::test {
+
+// tzalice may do anything (a rule says yes), tzbob only the "-own" actions, like a
+// desktop user in an active session under the shipped policy.
+inline const char *testRules = R"JS(
+polkit.addRule(function(action, subject) {
+    if (action.id.indexOf("org.tazuna.") != 0)
+        return polkit.Result.NOT_HANDLED;
+    if (subject.user == "tzalice")
+        return polkit.Result.YES;
+    if (subject.user == "tzbob" && /-own$/.test(action.id))
+        return polkit.Result.YES;
+    return polkit.Result.NO;
+});
+)JS";
+
+struct HelperFixture {
+    DbusHarness harness;
+    QTemporaryDir scanParent;
+    QString scanDir;
+    TestUser alice;
+    TestUser bob;
+    std::unique_ptr<HelperProxy> root;
+    std::unique_ptr<HelperProxy> asAlice;
+    std::unique_ptr<HelperProxy> asBob;
+
+    bool start()
+    {
+        tz::registerIpcTypes();
+        alice = ensureUser(QStringLiteral("tzalice"));
+        bob = ensureUser(QStringLiteral("tzbob"));
+        ::chmod(QFile::encodeName(scanParent.path()).constData(), 0755);
+        scanDir = scanParent.filePath(QStringLiteral("service"));
+        if (!harness.startBus() || !harness.startPolkit(QLatin1String(testRules)) || !harness.startHelper(scanDir))
+            return false;
+        root = proxyFor(0, 0, QStringLiteral("root"));
+        asAlice = proxyFor(alice.uid, alice.gid, QStringLiteral("alice"));
+        asBob = proxyFor(bob.uid, bob.gid, QStringLiteral("bob"));
+        return root->isValid() && asAlice->isValid() && asBob->isValid();
+    }
+
+    std::unique_ptr<HelperProxy> proxyFor(uid_t uid, gid_t gid, const QString &name)
+    {
+        QDBusConnection c = harness.connectAs(uid, gid, QStringLiteral("test-") + name);
+        auto p = std::make_unique<HelperProxy>(QStringLiteral("org.tazuna.Helper1"), QStringLiteral("/org/tazuna/Helper1"), c);
+        p->setTimeout(60000);
+        return p;
+    }
+
+    ~HelperFixture()
+    {
+        // The helper first, or it would start svscan again once stopTree kills it.
+        harness.killHelper(SIGTERM);
+        DbusHarness::stopTree(scanDir);
+    }
+
+    QString path(const QString &relative) const { return scanDir + QLatin1Char('/') + relative; }
+
+    std::optional<ServiceInfo> find(const QString &name)
+    {
+        QDBusPendingReply<ServiceInfoList> r = root->ListServices();
+        r.waitForFinished();
+        for (const ServiceInfo &s : r.value())
+            if (s.name == name)
+                return s;
+        return std::nullopt;
+    }
+
+    bool waitState(const QString &name, const QString &state, int timeoutMs = 15000)
+    {
+        return waitFor([&] {
+            const auto s = find(name);
+            return s && s->state == state && (state != QLatin1String("up") || s->pid != 0);
+        }, timeoutMs);
+    }
+};
+
+// Waits for a pending call and returns its error name ("" on success).
+template <class... T>
+QString errorOf(QDBusPendingReply<T...> reply)
+{
+    reply.waitForFinished();
+    return reply.isError() ? reply.error().name() : QString();
+}
+
+// A string as a JSON string literal, quotes included.
+inline QString jsonString(const QString &s)
+{
+    const QByteArray a = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(a.mid(1, a.size() - 2));
+}
+
+inline ParameterMap foreground(const QString &shellCode, const QString &user, bool log = true)
+{
+    return ParameterMap{{QStringLiteral("command"), QStringLiteral("/bin/sh")},
+                        {QStringLiteral("arguments"), QStringLiteral("[\"-c\", %1]").arg(jsonString(shellCode))},
+                        {QStringLiteral("user"), user},
+                        {QStringLiteral("log"), log ? QStringLiteral("true") : QStringLiteral("false")}};
+}
+
+} // namespace tz::test

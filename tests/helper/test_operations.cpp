@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+// Every helper operation end to end: real bus, real polkitd, real svscan/supervise/multilog.
+#include "helpertestbase.h"
+
+#include <QRegularExpression>
+
+#include <csignal>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace tz;
+using namespace tz::test;
+
+class TestOperations : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void listsTemplates();
+    void createsARunningLoggedService();
+    void showsDetails();
+    void controlsAndSignalsWithin100ms();
+    void signalsCrashesWithExitCodeAndSignal();
+    void togglesLoggingWithoutLosingLines();
+    void listsAndPassesLogFiles();
+    void removesKeepingOrDeletingLogs();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<HelperFixture> f;
+};
+
+void TestOperations::initTestCase()
+{
+    f = std::make_unique<HelperFixture>();
+    QVERIFY(f->start());
+}
+
+void TestOperations::cleanupTestCase() { f.reset(); }
+
+void TestOperations::listsTemplates()
+{
+    QDBusPendingReply<TemplateInfoList> r = f->asBob->ListTemplates();
+    r.waitForFinished();
+    QVERIFY2(!r.isError(), qPrintable(r.error().message()));
+    QStringList ids;
+    for (const TemplateInfo &t : r.value()) {
+        ids << t.id;
+        QVERIFY(!t.title.isEmpty());
+        QStringList keys;
+        for (const TemplateParameter &p : t.parameters)
+            keys << p.key;
+        for (const char *common : {"user", "directory", "environment", "limit-memory", "log", "log-size", "log-count",
+                                   "log-timestamps", "start", "backoff"})
+            QVERIFY2(keys.contains(QLatin1String(common)), common);
+    }
+    for (const char *id : {"foreground", "script", "ssh-tunnel", "web-folder", "periodic"})
+        QVERIFY2(ids.contains(QLatin1String(id)), id);
+    // The bus policy lets anyone read properties; polkit is not asked for them.
+    QCOMPARE(f->asBob->scanDirectory(), f->scanDir);
+}
+
+void TestOperations::createsARunningLoggedService()
+{
+    QSignalSpy added(f->root.get(), &HelperProxy::ServiceAdded);
+    const QString code = QStringLiteral("i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done");
+    QCOMPARE(errorOf(f->asAlice->Create(QStringLiteral("foreground"), QStringLiteral("ticker"), foreground(code, QStringLiteral("tzalice")))),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!added.isEmpty(), 5000);
+    QCOMPARE(added.first().first().value<ServiceInfo>().name, QStringLiteral("ticker"));
+    QVERIFY(f->waitState(QStringLiteral("ticker"), QStringLiteral("up")));
+    const auto info = f->find(QStringLiteral("ticker"));
+    QVERIFY(info->logging);
+    QCOMPARE(info->runAs, QStringLiteral("tzalice"));
+    QCOMPARE(info->ownerUid, f->alice.uid);
+    QCOMPARE(info->templateId, QStringLiteral("foreground"));
+    // It runs as alice, and its lines reach the log through multilog.
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(QStringLiteral("/proc/%1/status").arg(info->pid)).contains(
+                                 QStringLiteral("\nUid:\t%1\t").arg(f->alice.uid).toUtf8()), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(f->path(QStringLiteral("ticker/log/main/current"))).contains(" tick 5\n"), 15000);
+    // The scripts belong to root and nobody else may write them.
+    struct stat st {};
+    QCOMPARE(::stat(QFile::encodeName(f->path(QStringLiteral("ticker/run"))).constData(), &st), 0);
+    QCOMPARE(st.st_uid, 0u);
+    QCOMPARE(st.st_mode & 07777, 0755u);
+    QCOMPARE(::stat(QFile::encodeName(f->path(QStringLiteral("ticker"))).constData(), &st), 0);
+    QVERIFY(st.st_mode & S_ISVTX);
+}
+
+void TestOperations::showsDetails()
+{
+    QDBusPendingReply<ServiceDetails> r = f->asBob->GetService(QStringLiteral("ticker"));
+    r.waitForFinished();
+    QVERIFY2(!r.isError(), qPrintable(r.error().message()));
+    const ServiceDetails d = r.value();
+    QCOMPARE(d.info.name, QStringLiteral("ticker"));
+    QVERIFY(d.runScript.startsWith(QStringLiteral("#!/bin/sh\n")));
+    QVERIFY(d.runScript.contains(QStringLiteral("exec setuidgid 'tzalice' '/bin/sh' '-c'")));
+    QVERIFY(d.logRunScript.contains(QStringLiteral("exec setuidgid 'tzalice' multilog t s99999 n10 ./main")));
+    QCOMPARE(errorOf(f->asBob->GetService(QStringLiteral("nothere"))), QLatin1String(errors::noSuchService));
+}
+
+void TestOperations::controlsAndSignalsWithin100ms()
+{
+    const QString name = QStringLiteral("ticker");
+    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    auto lastState = [&] {
+        return changed.isEmpty() ? QString() : changed.last().first().value<ServiceInfo>().state;
+    };
+
+    // A change made behind the helper's back (the fifo, as svc does) is signalled
+    // within 100 ms of supervise renaming status into place.
+    const QString control = f->path(QStringLiteral("ticker/supervise/control"));
+    const QString status = f->path(QStringLiteral("ticker/supervise/status"));
+    changed.clear();
+    {
+        const int fd = ::open(QFile::encodeName(control).constData(), O_WRONLY | O_NONBLOCK);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::write(fd, "d", 1), ssize_t(1));
+        ::close(fd);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(), QStringLiteral("down"), 5000);
+    const qint64 received = QDateTime::currentMSecsSinceEpoch();
+    const qint64 written = QFileInfo(status).lastModified().toMSecsSinceEpoch();
+    QVERIFY2(received - written < 100, qPrintable(QStringLiteral("signal %1 ms after the change").arg(received - written)));
+
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("start"))), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(), QStringLiteral("up"), 5000);
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("pause"))), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(), QStringLiteral("paused"), 5000);
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("continue"))), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(lastState(), QStringLiteral("up"), 5000);
+
+    for (const char *command : {"restart", "kill", "interrupt", "alarm", "hup"}) {
+        const quint32 before = f->find(name)->pid;
+        QCOMPARE(errorOf(f->asAlice->Control(name, QLatin1String(command))), QString());
+        // The shell loop dies of each of these signals; supervise starts it again.
+        QVERIFY2(waitFor([&] {
+                     const auto s = f->find(name);
+                     return s && s->pid != 0 && s->pid != before;
+                 }, 10000), command);
+    }
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("once"))), QString());
+    QVERIFY(waitFor([&] { return f->find(name)->want == QLatin1String("once"); }));
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("start"))), QString());
+    QVERIFY(waitFor([&] { return f->find(name)->want == QLatin1String("up"); }));
+    QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("explode"))), QLatin1String(errors::invalidParameter));
+}
+
+void TestOperations::signalsCrashesWithExitCodeAndSignal()
+{
+    QSignalSpy crashed(f->root.get(), &HelperProxy::ServiceCrashed);
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("crasher"),
+                                     foreground(QStringLiteral("sleep 0.3; exit 3"), QStringLiteral("tzalice"), false))),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(crashed.size() >= 2, 15000);
+    const QList<QVariant> first = crashed.at(0);
+    QCOMPARE(first.at(0).toString(), QStringLiteral("crasher"));
+    const ExitInfo e = first.at(1).value<ExitInfo>();
+    QCOMPARE(e.exitCode, 3);
+    QCOMPARE(e.signal, 0);
+    QVERIFY2(e.ranMs >= 250 && e.ranMs < 3000, qPrintable(QString::number(e.ranMs)));
+    QVERIFY(!e.asked);
+    QVERIFY(crashed.at(1).at(2).toUInt() >= 2);
+    QVERIFY(f->find(QStringLiteral("crasher"))->crashes >= 2);
+
+    // Killed by a signal: the signal, no exit code.
+    crashed.clear();
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("segv"),
+                                     foreground(QStringLiteral("sleep 0.2; kill -SEGV $$"), QStringLiteral("tzalice"), false))),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!crashed.isEmpty() && crashed.last().at(0).toString() == QLatin1String("segv"), 15000);
+    const ExitInfo s = crashed.last().at(1).value<ExitInfo>();
+    QCOMPARE(s.signal, int(SIGSEGV));
+    QCOMPARE(s.exitCode, -1);
+
+    // An asked-for stop is no crash.
+    QVERIFY(f->waitState(QStringLiteral("ticker"), QStringLiteral("up")));
+    crashed.clear();
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("ticker"), QStringLiteral("stop"))), QString());
+    QVERIFY(f->waitState(QStringLiteral("ticker"), QStringLiteral("down")));
+    QTest::qWait(300);
+    for (const QList<QVariant> &c : crashed)
+        QVERIFY(c.at(0).toString() != QLatin1String("ticker"));
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("ticker"), QStringLiteral("start"))), QString());
+    for (const char *n : {"crasher", "segv"})
+        QCOMPARE(errorOf(f->root->Remove(QLatin1String(n), true)), QString());
+}
+
+// Numbers in "n N" lines of text.
+static QList<int> numbers(const QByteArray &text)
+{
+    QList<int> out;
+    static const QRegularExpression re(QStringLiteral("(?:^|\\s)n (\\d+)$"));
+    for (const QByteArray &line : text.split('\n')) {
+        const auto m = re.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            out << m.captured(1).toInt();
+    }
+    return out;
+}
+
+void TestOperations::togglesLoggingWithoutLosingLines()
+{
+    // The counter lives in a file so that it goes on across restarts; a line is
+    // printed before the counter moves on, so a restart may repeat a number but
+    // a lost line leaves a gap.
+    QTemporaryDir work;
+    ::chmod(QFile::encodeName(work.path()).constData(), 0777);
+    const QString counter = work.filePath(QStringLiteral("counter"));
+    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1; sleep 0.01; done")
+                             .arg(counter);
+    QCOMPARE(errorOf(f->asAlice->Create(QStringLiteral("foreground"), QStringLiteral("numbers"), foreground(code, QStringLiteral("tzalice"), false))),
+             QString());
+    QVERIFY(f->waitState(QStringLiteral("numbers"), QStringLiteral("up")));
+    QVERIFY(waitFor([&] { return readFile(counter).trimmed().toInt() > 20; }));
+    QVERIFY(!f->find(QStringLiteral("numbers"))->logging);
+
+    QCOMPARE(errorOf(f->asAlice->SetLogging(QStringLiteral("numbers"), true)), QString());
+    QVERIFY(f->find(QStringLiteral("numbers"))->logging);
+    QVERIFY(f->waitState(QStringLiteral("numbers"), QStringLiteral("up")));
+    const QString current = f->path(QStringLiteral("numbers/log/main/current"));
+    QVERIFY(waitFor([&] { return numbers(readFile(current)).size() > 30; }));
+
+    QCOMPARE(errorOf(f->asAlice->SetLogging(QStringLiteral("numbers"), false)), QString());
+    QVERIFY(!f->find(QStringLiteral("numbers"))->logging);
+    QVERIFY(f->waitState(QStringLiteral("numbers"), QStringLiteral("up")));
+    const int atOff = readFile(counter).trimmed().toInt();
+    QVERIFY(waitFor([&] { return readFile(counter).trimmed().toInt() > atOff + 20; }));
+
+    // Before, after: svscan's own output (the harness sends it to a file); between:
+    // the log. Together they hold every number.
+    const QList<int> logged = numbers(readFile(current));
+    QList<int> all = numbers(readFile(f->harness.runDir() + QStringLiteral("/svscan.log"))) + logged;
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    QVERIFY(!logged.isEmpty());
+    QVERIFY2(all.first() == 1, qPrintable(QString::number(all.first())));
+    for (int i = 1; i < all.size(); ++i)
+        QVERIFY2(all[i] == all[i - 1] + 1, qPrintable(QStringLiteral("line %1 lost").arg(all[i - 1] + 1)));
+    QVERIFY(all.last() > atOff);
+    // The file stays with the service, and no run of it died of SIGPIPE.
+    QVERIFY(QFileInfo::exists(current));
+    QDBusPendingReply<ServiceDetails> d = f->root->GetService(QStringLiteral("numbers"));
+    d.waitForFinished();
+    for (const ExitInfo &e : d.value().exits)
+        QVERIFY(e.signal != SIGPIPE);
+}
+
+void TestOperations::listsAndPassesLogFiles()
+{
+    QDBusPendingReply<LogFileInfoList> r = f->asAlice->ListLogs(QStringLiteral("ticker"));
+    r.waitForFinished();
+    QVERIFY2(!r.isError(), qPrintable(r.error().message()));
+    const LogFileInfoList files = r.value();
+    QVERIFY(!files.isEmpty());
+    QCOMPARE(files.last().name, QStringLiteral("current"));
+    QVERIFY(files.last().size > 0);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(files.last().firstMs > now - 600000 && files.last().firstMs <= files.last().lastMs && files.last().lastMs <= now + 1000);
+
+    QDBusPendingReply<QDBusUnixFileDescriptor> fdReply = f->asAlice->OpenLog(QStringLiteral("ticker"), QStringLiteral("current"));
+    fdReply.waitForFinished();
+    QVERIFY2(!fdReply.isError(), qPrintable(fdReply.error().message()));
+    const int fd = fdReply.value().fileDescriptor();
+    QVERIFY(fd >= 0);
+    // Read-only: writing through it fails.
+    QCOMPARE(::write(fd, "x", 1), ssize_t(-1));
+    char buf[256];
+    const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+    QVERIFY(n > 26);
+    QCOMPARE(QByteArray(buf, int(n)), readFile(f->path(QStringLiteral("ticker/log/main/current"))).left(int(n)));
+}
+
+void TestOperations::removesKeepingOrDeletingLogs()
+{
+    QSignalSpy removed(f->root.get(), &HelperProxy::ServiceRemoved);
+    const quint32 pid = f->find(QStringLiteral("ticker"))->pid;
+    QVERIFY(pid != 0);
+    QCOMPARE(errorOf(f->asAlice->Remove(QStringLiteral("ticker"), false)), QString());
+    QVERIFY(!QFileInfo::exists(f->path(QStringLiteral("ticker"))));
+    QVERIFY(!f->find(QStringLiteral("ticker")));
+    QTRY_VERIFY_WITH_TIMEOUT(!removed.isEmpty(), 5000);
+    QCOMPARE(removed.first().first().toString(), QStringLiteral("ticker"));
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(static_cast<pid_t>(pid), 0) != 0, 5000);
+    // The logs are kept under .tazuna-removed.
+    const QStringList kept = QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("ticker.*")}, QDir::Dirs);
+    QCOMPARE(kept.size(), 1);
+    QVERIFY(readFile(f->path(QStringLiteral(".tazuna-removed/") + kept.first() + QStringLiteral("/log/main/current"))).contains(" tick "));
+
+    QCOMPARE(errorOf(f->asAlice->Remove(QStringLiteral("numbers"), true)), QString());
+    QVERIFY(!QFileInfo::exists(f->path(QStringLiteral("numbers"))));
+    QVERIFY(QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("numbers.*")}, QDir::Dirs).isEmpty());
+    QCOMPARE(errorOf(f->asAlice->Remove(QStringLiteral("numbers"), true)), QLatin1String(errors::noSuchService));
+}
+
+QTEST_GUILESS_MAIN(TestOperations)
+#include "test_operations.moc"

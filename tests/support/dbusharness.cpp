@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+// The private-bus, real-polkitd and helper harness the helper and app tests share.
+#include "dbusharness.h"
+
+#include "testsupport.h"
+
+#include <QDBusConnectionInterface>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <csignal>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tz::test {
+
+namespace {
+
+const char *policyTarget = "/usr/share/polkit-1/actions/org.tazuna.policy";
+
+QString sourceFile(const char *relative)
+{
+    return QStringLiteral(TAZUNA_SOURCE_DIR "/") + QLatin1String(relative);
+}
+
+void killAndReap(std::unique_ptr<QProcess> &p)
+{
+    if (!p)
+        return;
+    if (p->state() != QProcess::NotRunning) {
+        p->kill();
+        p->waitForFinished(5000);
+    }
+    p.reset();
+}
+
+} // namespace
+
+TestUser ensureUser(const QString &name)
+{
+    const QByteArray n = name.toUtf8();
+    if (!::getpwnam(n.constData())) {
+        QProcess::execute(QStringLiteral("useradd"),
+                          {QStringLiteral("--no-create-home"), QStringLiteral("--shell"), QStringLiteral("/usr/sbin/nologin"), name});
+    }
+    const passwd *pw = ::getpwnam(n.constData());
+    if (!pw)
+        qFatal("cannot create the test user %s", n.constData());
+    return TestUser{name, pw->pw_uid, pw->pw_gid};
+}
+
+DbusHarness::DbusHarness()
+{
+    // Test users must reach the bus socket inside.
+    ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755);
+}
+
+DbusHarness::~DbusHarness()
+{
+    for (const QString &c : m_connections)
+        QDBusConnection::disconnectFromBus(c);
+    killAndReap(m_helper);
+    stopPolkit();
+    killAndReap(m_bus);
+}
+
+bool DbusHarness::startBus(bool allowRootPolkitName)
+{
+    const QString socket = m_dir.filePath(QStringLiteral("system_bus_socket"));
+    QByteArray conf =
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+        "<busconfig>\n"
+        "  <type>system</type>\n"
+        "  <auth>EXTERNAL</auth>\n"
+        "  <listen>unix:path=" + QFile::encodeName(socket) + "</listen>\n"
+        "  <policy context=\"default\">\n"
+        "    <allow user=\"*\"/>\n"
+        "    <deny own=\"*\"/>\n"
+        "    <deny send_type=\"method_call\"/>\n"
+        "    <allow send_type=\"signal\"/>\n"
+        "    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+        "    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+        "    <allow receive_type=\"method_call\"/>\n"
+        "    <allow receive_type=\"method_return\"/>\n"
+        "    <allow receive_type=\"error\"/>\n"
+        "    <allow receive_type=\"signal\"/>\n"
+        "    <allow send_destination=\"org.freedesktop.DBus\" send_interface=\"org.freedesktop.DBus\"/>\n"
+        "    <allow send_destination=\"org.freedesktop.DBus\" send_interface=\"org.freedesktop.DBus.Introspectable\"/>\n"
+        "    <allow send_destination=\"org.freedesktop.DBus\" send_interface=\"org.freedesktop.DBus.Properties\"/>\n"
+        "  </policy>\n";
+    if (allowRootPolkitName)
+        conf += "  <policy user=\"root\"><allow own=\"org.freedesktop.PolicyKit1\"/></policy>\n";
+    conf += "  <include ignore_missing=\"yes\">/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf</include>\n";
+    const QDir dbusDir(sourceFile("dbus"));
+    for (const QString &f : dbusDir.entryList({QStringLiteral("*.conf")}, QDir::Files))
+        conf += "  <include>" + QFile::encodeName(dbusDir.filePath(f)) + "</include>\n";
+    conf += "</busconfig>\n";
+    const QString confPath = m_dir.filePath(QStringLiteral("bus.conf"));
+    writeFile(confPath, conf);
+
+    m_bus = std::make_unique<QProcess>();
+    m_bus->setProgram(QStringLiteral("dbus-daemon"));
+    m_bus->setArguments({QStringLiteral("--config-file=") + confPath, QStringLiteral("--nofork"), QStringLiteral("--print-address")});
+    m_bus->start();
+    if (!m_bus->waitForStarted(5000))
+        return false;
+    QByteArray out;
+    if (!waitFor([&] {
+            out += m_bus->readAllStandardOutput();
+            return out.contains('\n') || m_bus->state() == QProcess::NotRunning;
+        }, 10000) || !out.contains('\n')) {
+        qWarning("dbus-daemon: %s", m_bus->readAllStandardError().constData());
+        return false;
+    }
+    m_address = QString::fromUtf8(out.left(out.indexOf('\n')).trimmed());
+    return true;
+}
+
+bool DbusHarness::startPolkit(const QString &rulesJs)
+{
+    // A test that aborted cannot clean up: drop the rules of test processes gone.
+    const QDir rulesDir(QStringLiteral("/etc/polkit-1/rules.d"));
+    for (const QString &stale : rulesDir.entryList({QStringLiteral("49-tazuna-test-*.rules")}, QDir::Files)) {
+        const int pid = stale.mid(15).chopped(6).toInt();
+        if (pid > 0 && ::kill(pid, 0) != 0)
+            QFile::remove(rulesDir.filePath(stale));
+    }
+    // A copy rather than a symlink: polkitd runs as its own user and may not be
+    // able to read the source tree. An installed policy is left alone.
+    // An installed Tazuna is left alone; a copy an aborted test left is ours.
+    const bool installed = QFileInfo::exists(QStringLiteral("/usr/share/dbus-1/system.d/org.tazuna.Helper1.conf"));
+    if (!installed && readFile(QLatin1String(policyTarget)) == readFile(sourceFile("dbus/org.tazuna.policy")))
+        QFile::remove(QLatin1String(policyTarget));
+    if (!QFileInfo::exists(QLatin1String(policyTarget))) {
+        if (!QFile::copy(sourceFile("dbus/org.tazuna.policy"), QLatin1String(policyTarget)))
+            return false;
+        ::chmod(policyTarget, 0644);
+        m_installedPolicy = QLatin1String(policyTarget);
+    }
+    m_installedRules = QStringLiteral("/etc/polkit-1/rules.d/49-tazuna-test-%1.rules").arg(::getpid());
+    writeFile(m_installedRules, rulesJs.toUtf8());
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
+    m_polkit = std::make_unique<QProcess>();
+    m_polkit->setProcessEnvironment(env);
+    m_polkit->setProcessChannelMode(QProcess::MergedChannels);
+    m_polkit->setProgram(QStringLiteral("/usr/lib/polkit-1/polkitd"));
+    m_polkit->start();
+    if (!m_polkit->waitForStarted(5000))
+        return false;
+    const bool loaded = waitFor([&] {
+        m_polkitLog += m_polkit->readAll();
+        return m_polkitLog.contains("Finished loading") && m_polkitLog.contains("Acquired the name");
+    }, 15000);
+    if (!loaded)
+        qWarning("polkitd: %s", m_polkitLog.constData());
+    return loaded;
+}
+
+void DbusHarness::stopPolkit()
+{
+    killAndReap(m_polkit);
+    if (!m_installedRules.isEmpty())
+        QFile::remove(m_installedRules);
+    if (!m_installedPolicy.isEmpty())
+        QFile::remove(m_installedPolicy);
+    m_installedRules.clear();
+    m_installedPolicy.clear();
+}
+
+bool DbusHarness::startHelper(const QString &scanDir, const QStringList &extraArgs)
+{
+    if (m_helper) {
+        m_helperLog += m_helper->readAll();
+        killAndReap(m_helper);
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
+    m_helper = std::make_unique<QProcess>();
+    m_helper->setProcessEnvironment(env);
+    m_helper->setProcessChannelMode(QProcess::MergedChannels);
+    m_helper->setProgram(toolPath(QStringLiteral("tazuna-helper")));
+    m_helper->setArguments(QStringList{QStringLiteral("--scan-dir"), scanDir, QStringLiteral("--tools-dir"), toolDir(),
+                                       QStringLiteral("--templates-dir"), toolPath(QStringLiteral("templates")),
+                                       QStringLiteral("--svscan-log"), m_dir.filePath(QStringLiteral("svscan.log"))}
+                           + extraArgs);
+    m_helper->start();
+    if (!m_helper->waitForStarted(5000))
+        return false;
+    const bool up = waitForName(QStringLiteral("org.tazuna.Helper1"), 10000);
+    if (!up)
+        qWarning("tazuna-helper: %s", helperOutput().constData());
+    return up;
+}
+
+void DbusHarness::killHelper(int sig)
+{
+    if (!m_helper)
+        return;
+    ::kill(static_cast<pid_t>(m_helper->processId()), sig);
+    m_helper->waitForFinished(10000);
+    m_helperLog += m_helper->readAll();
+}
+
+qint64 DbusHarness::helperPid() const { return m_helper ? m_helper->processId() : 0; }
+
+QByteArray DbusHarness::helperOutput()
+{
+    if (m_helper)
+        m_helperLog += m_helper->readAll();
+    return m_helperLog;
+}
+
+void DbusHarness::stopTree(const QString &scanDir)
+{
+    const QByteArray pidFile = readFile(scanDir + QStringLiteral("/.tazuna-svscan.pid"));
+    const auto svscan = static_cast<pid_t>(pidFile.split(' ').value(0).toInt());
+    if (svscan > 1)
+        ::kill(svscan, SIGKILL);
+    // Ask every supervise to stop its service and leave, as svc -dx would …
+    QDir scan(scanDir);
+    QStringList dirs;
+    for (const QString &name : scan.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden)) {
+        dirs << scan.filePath(name) << scan.filePath(name + QStringLiteral("/log"));
+        for (const QString &inner : QDir(scan.filePath(name)).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            dirs << scan.filePath(name + QLatin1Char('/') + inner) << scan.filePath(name + QLatin1Char('/') + inner + QStringLiteral("/log"));
+    }
+    for (const QString &d : dirs) {
+        const int fd = ::open(QFile::encodeName(d + QStringLiteral("/supervise/control")).constData(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) {
+            (void)!::write(fd, "dx", 2);
+            ::close(fd);
+        }
+    }
+    // … then kill whatever still works inside the tree.
+    const QString root = QFileInfo(scanDir).canonicalFilePath();
+    waitFor([&] {
+        bool any = false;
+        for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            bool isPid = false;
+            pid.toInt(&isPid);
+            if (!isPid)
+                continue;
+            const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(pid));
+            if (cwd == root || cwd.startsWith(root + QLatin1Char('/')))
+                any = true;
+        }
+        return !any;
+    }, 3000);
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const int p = pid.toInt(&isPid);
+        if (!isPid)
+            continue;
+        const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(pid));
+        if (cwd == root || cwd.startsWith(root + QLatin1Char('/')))
+            ::kill(p, SIGKILL);
+    }
+}
+
+QDBusConnection DbusHarness::connectAs(uid_t uid, gid_t gid, const QString &connectionName)
+{
+    if (gid != 0 && ::setegid(gid) != 0)
+        qFatal("setegid failed");
+    if (uid != 0 && ::seteuid(uid) != 0)
+        qFatal("seteuid failed");
+    QDBusConnection c = QDBusConnection::connectToBus(m_address, connectionName);
+    if (::seteuid(0) != 0 || ::setegid(0) != 0)
+        qFatal("cannot return to root");
+    m_connections << connectionName;
+    return c;
+}
+
+bool DbusHarness::waitForName(const QString &name, int timeoutMs)
+{
+    QDBusConnection c = connectAs(0, 0, QStringLiteral("harness-probe"));
+    return waitFor([&] { return c.interface()->isServiceRegistered(name).value(); }, timeoutMs);
+}
+
+QByteArray DbusHarness::runAs(const QString &user, const QStringList &command, int *exitCode)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
+    RunOptions o;
+    o.environment = env;
+    const ProcessResult r = run(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"), user, QStringLiteral("--")} + command, o);
+    if (exitCode)
+        *exitCode = r.exitCode;
+    return r.out + r.err;
+}
+
+} // namespace tz::test
