@@ -19,6 +19,9 @@
 #include <QFile>
 #include <QTimer>
 
+#include <cstdio>
+
+#include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
@@ -52,6 +55,40 @@ bool superviseRunning(int dirFd)
 {
     const auto reach = probeSupervise(dirFd);
     return reach.ok() && reach->state == SuperviseState::Running;
+}
+
+// Whether any process works in the directory of dirFd: supervise does, and so
+// does ./run unless it changed directory. Unlike the ok fifo, this also sees a
+// supervise that svscan has just started and that has not made its fifos yet.
+bool anyProcessIn(int dirFd)
+{
+    struct stat dir {};
+    if (::fstat(dirFd, &dir) != 0)
+        return false;
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return false;
+    bool found = false;
+    while (dirent *e = ::readdir(proc)) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char link[300];
+        std::snprintf(link, sizeof link, "/proc/%s/cwd", e->d_name);
+        struct stat cwd {};
+        if (::stat(link, &cwd) == 0 && cwd.st_dev == dir.st_dev && cwd.st_ino == dir.st_ino) {
+            found = true;
+            break;
+        }
+    }
+    ::closedir(proc);
+    return found;
+}
+
+// svc -dx, then whether supervise and its service have gone.
+bool stopAndLeave(int dirFd)
+{
+    sendCommands(dirFd, "dx");
+    return !anyProcessIn(dirFd);
 }
 
 std::optional<ServiceStatus> statusOf(int dirFd)
@@ -517,15 +554,15 @@ void Helper::removeService(const QDBusMessage &message, const QString &name, boo
             removeTree(removedDir->get(), kept.constData());
         replyOk(message);
     };
-    sendCommands(service->get(), "dx");
-    waitUntil(this, [service] { return !superviseRunning(service->get()); }, 10000,
+    // Repeated while waiting: a supervise that svscan starts just now has not read
+    // the first one.
+    waitUntil(this, [service] { return stopAndLeave(service->get()); }, 10000,
               [this, service, log, finish](bool stopped) {
                   if (!stopped || !log->valid() || !superviseRunning(log->get()))
                       return finish(stopped);
                   // Let the logger read what the service wrote last, then stop it.
                   waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-                      sendCommands(log->get(), "dx");
-                      waitUntil(this, [log] { return !superviseRunning(log->get()); }, 10000, finish);
+                      waitUntil(this, [log] { return stopAndLeave(log->get()); }, 10000, finish);
                   });
               });
 }
@@ -652,13 +689,11 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
                       replyOk(message);
                   });
     };
-    sendCommands(oldFd->get(), "dx");
-    waitUntil(this, [oldFd] { return !superviseRunning(oldFd->get()); }, 10000, [this, log, finish](bool stopped) {
+    waitUntil(this, [oldFd] { return stopAndLeave(oldFd->get()); }, 10000, [this, log, finish](bool stopped) {
         if (!stopped || !log->valid() || !superviseRunning(log->get()))
             return finish(stopped);
         waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-            sendCommands(log->get(), "dx");
-            waitUntil(this, [log] { return !superviseRunning(log->get()); }, 10000, finish);
+            waitUntil(this, [log] { return stopAndLeave(log->get()); }, 10000, finish);
         });
     });
 }
