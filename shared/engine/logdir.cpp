@@ -155,6 +155,8 @@ void LogDir::reserve(std::size_t len)
 
 void LogDir::append(std::string_view s)
 {
+    if (s.empty())
+        return; // an empty view may carry a null pointer, which memcpy must not see
     std::memcpy(m_buf.get() + m_end, s.data(), s.size());
     m_end += s.size();
 }
