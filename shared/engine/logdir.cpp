@@ -26,9 +26,11 @@ namespace {
 constexpr std::size_t emulatedBuffer = 512;
 constexpr std::size_t emulatedSlice = 8192;
 // Our real buffer: large, so that a busy log costs few write(2) calls.
-constexpr std::size_t pendingCapacity = 192 * 1024;
+constexpr std::size_t pendingCapacity = 384 * 1024;
 // Files end at a newline once they are within this many bytes of the limit.
 constexpr std::uint64_t newlineSlack = 2000;
+// How much written data may wait in the page cache before we ask for writeback.
+constexpr std::size_t writebackStep = 4 * 1024 * 1024;
 
 constexpr int appendFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
 constexpr int truncFlags = O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC;
@@ -232,6 +234,15 @@ void LogDir::writeOut(std::size_t len)
     std::memmove(m_buf.get(), m_buf.get() + len, m_end - len);
     m_end -= len;
     m_flushed -= len;
+#ifdef __linux__
+    // Start writing back what is written so far, without waiting: the fsync at
+    // rotation then has little left to do, and a busy log does not stall on it.
+    m_unsynced += len;
+    if (m_unsynced >= writebackStep) {
+        ::sync_file_range(m_currentFd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        m_unsynced = 0;
+    }
+#endif
 }
 
 void LogDir::commit()
@@ -283,6 +294,7 @@ void LogDir::fullCurrent()
     while ((m_currentFd = openCurrent()) < 0)
         pause("unable to create " + path + "/current, pausing", errno);
     m_bytes = 0;
+    m_unsynced = 0;
     while (::fchmod(m_currentFd, 0644) < 0)
         pause("unable to set mode of " + path + "/current, pausing", errno);
     while (::fchmodat(m_dirFd, "previous", 0744, 0) < 0)

@@ -94,6 +94,7 @@ private:
     std::unique_ptr<char[]> m_buf;
     std::size_t m_flushed = 0;
     std::size_t m_end = 0;
+    std::size_t m_unsynced = 0; // written since writeback was last started
 };
 
 } // namespace tz

@@ -22,8 +22,12 @@ const tz::Diag diag("multilog");
 
 // 0.76 sleeps this long before each retry.
 constexpr int pauseSeconds = 5;
-// One read: as much as a pipe holds, so a busy writer is drained in one call.
-constexpr std::size_t readSize = 64 * 1024;
+// One read takes up to this much. Larger reads mean fewer wake-ups of writer and
+// logger; what is read is written before the next read, so a crash loses at most
+// the batch in hand (svscan keeps the pipe, and what is still in it survives).
+constexpr std::size_t readSize = 128 * 1024;
+// A deeper pipe lets a bursty writer run ahead instead of blocking on us.
+constexpr int pipeSize = 1024 * 1024;
 
 class Host : public tz::LogHost {
 public:
@@ -78,6 +82,10 @@ int main(int argc, char **argv)
     const int signalFd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
     if (signalFd < 0)
         diag.die(tz::exitTemporary, "unable to create signal descriptor: ", tz::sys());
+
+    // Only grows a pipe (EBADF/ENOTSUP/EPERM elsewhere are fine to ignore).
+    if (::fcntl(0, F_GETPIPE_SZ) > 0 && ::fcntl(0, F_GETPIPE_SZ) < pipeSize)
+        ::fcntl(0, F_SETPIPE_SZ, pipeSize);
 
     std::vector<std::string_view> args(argv + 1, argv + argc);
     Host host;
