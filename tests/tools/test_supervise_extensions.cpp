@@ -222,15 +222,18 @@ private slots:
         makeService(QStringLiteral("#!/bin/sh\nexit 1\n"));
         writeFile(path(QStringLiteral("backoff")), "30\n");
         QVERIFY(startSupervise());
+        // Third quick death: the next start is 4 s away.
         QVERIFY(waitFor([&] {
             const auto s = backoffState();
-            return s && s->pending && s->pauseMs >= 2000;
+            return s && s->pending && s->pauseMs == 4000;
         }, 10000));
+        const tz::BackoffState waiting = *backoffState();
         const std::size_t before = exits().records.size();
         QCOMPARE(quick(svc(), {QStringLiteral("-u"), m_dir}).exitCode, 0);
-        QVERIFY(waitFor([&] { return exits().records.size() > before; }, 1000));
-        // The count is kept: that death is the third quick one in a row.
-        QVERIFY(waitFor([&] { return backoffState() && backoffState()->quickDeaths >= 3; }));
+        QVERIFY(waitFor([&] { return exits().records.size() > before; }, 3000));
+        QVERIFY(seconds(exits().records.back().started) < seconds(waiting.nextStart) - 2);
+        // The count is kept: that death is the fourth quick one in a row.
+        QVERIFY(waitFor([&] { return backoffState() && backoffState()->quickDeaths >= 4; }));
         stop();
         QVERIFY(!backoffState()->pending);
     }
