@@ -4,6 +4,7 @@
 #include "loghost.h"
 #include "logpipeline.h"
 #include "logscript.h"
+#include "logsource.h"
 #include "tai64n.h"
 
 #include <cerrno>
@@ -22,10 +23,9 @@ const tz::Diag diag("multilog");
 
 // 0.76 sleeps this long before each retry.
 constexpr int pauseSeconds = 5;
-// One read takes up to this much. Larger reads mean fewer wake-ups of writer and
-// logger; what is read is written before the next read, so a crash loses at most
-// the batch in hand (svscan keeps the pipe, and what is still in it survives).
-constexpr std::size_t readSize = 128 * 1024;
+// One read takes up to this much: large enough that a busy log costs few system
+// calls, and no larger, since that is what a crash could write twice (LogSource).
+constexpr std::size_t readSize = 64 * 1024;
 // A deeper pipe lets a bursty writer run ahead instead of blocking on us.
 constexpr int pipeSize = 1024 * 1024;
 
@@ -94,9 +94,11 @@ int main(int argc, char **argv)
         diag.die(tz::exitTemporary, "unable to ", pipeline.error());
     tz::LogPipeline &log = **pipeline;
 
+    tz::LogSource source(0);
     bool exitRequested = false;
     for (;;) {
         log.flushOutputs();
+        source.release();
         if (exitRequested && !log.midLine())
             break;
         pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
@@ -119,7 +121,7 @@ int main(int argc, char **argv)
             continue;
         // After TERM, a line already begun is finished byte by byte so that not
         // one byte of the next line is taken from the pipe.
-        const ssize_t n = ::read(0, input, exitRequested ? 1 : sizeof input);
+        const ssize_t n = source.fill(input, exitRequested ? 1 : sizeof input);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -127,5 +129,6 @@ int main(int argc, char **argv)
         log.consume(std::string_view(input, static_cast<std::size_t>(n)), tz::Tai64n::now());
     }
     log.finish();
+    source.release();
     ::_exit(0);
 }
