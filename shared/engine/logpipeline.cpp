@@ -15,7 +15,10 @@ namespace {
 // 0.76 holds at most this many bytes of a line (stamp included) for matching, e
 // and =; the rest of a longer line streams straight to the directories.
 constexpr std::size_t heldLine = 1000;
-// The status file is the held line padded with newlines to this size.
+// The status file (=file), rewritten in place from offset 0 for each selected line:
+//   bytes 0..n-1     the line as held: the "@<24 hex> " stamp when t is on, then
+//                    at most 1000-n bytes of the line itself, without its newline
+//   bytes n..1000    '\n' padding (so byte 1000 is always a newline)
 constexpr std::size_t statusSize = heldLine + 1;
 // e shows at most this many bytes of a line, then "...".
 constexpr std::size_t alertWidth = 200;
