@@ -16,8 +16,8 @@ namespace {
 // and =; the rest of a longer line streams straight to the directories.
 constexpr std::size_t heldLine = 1000;
 // The status file (=file), rewritten in place from offset 0 for each selected line:
-//   bytes 0..n-1     the line as held: the "@<24 hex> " stamp when t is on, then
-//                    at most 1000-n bytes of the line itself, without its newline
+//   bytes 0..n-1     the line as held, n <= 1000: the 26-byte "@<24 hex> " stamp
+//                    when t is on, then the line's first bytes, without its newline
 //   bytes n..1000    '\n' padding (so byte 1000 is always a newline)
 constexpr std::size_t statusSize = heldLine + 1;
 // e shows at most this many bytes of a line, then "...".
