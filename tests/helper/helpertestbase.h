@@ -48,14 +48,17 @@ struct HelperFixture {
     std::unique_ptr<HelperProxy> asAlice;
     std::unique_ptr<HelperProxy> asBob;
 
-    bool start()
+    // With fakePolkit the bus lets root own polkit's name and no polkitd starts:
+    // the test provides the authority.
+    bool start(bool fakePolkit = false)
     {
         tz::registerIpcTypes();
         alice = ensureUser(QStringLiteral("tzalice"));
         bob = ensureUser(QStringLiteral("tzbob"));
         ::chmod(QFile::encodeName(scanParent.path()).constData(), 0755);
         scanDir = scanParent.filePath(QStringLiteral("service"));
-        if (!harness.startBus() || !harness.startPolkit(QLatin1String(testRules)) || !harness.startHelper(scanDir))
+        if (!harness.startBus(fakePolkit) || (!fakePolkit && !harness.startPolkit(QLatin1String(testRules)))
+            || !harness.startHelper(scanDir))
             return false;
         root = proxyFor(0, 0, QStringLiteral("root"));
         asAlice = proxyFor(alice.uid, alice.gid, QStringLiteral("alice"));

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// kill -9 of the helper under load: services, their pids and their logs go on; a new helper adopts svscan.
+#include "helpertestbase.h"
+
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace tz;
+using namespace tz::test;
+
+namespace {
+
+// The pids of every svscan serving scanDir.
+QList<int> svscans(const QString &scanDir)
+{
+    QList<int> out;
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const int p = pid.toInt(&isPid);
+        if (!isPid)
+            continue;
+        const QByteArray cmdline = readFile(QStringLiteral("/proc/%1/cmdline").arg(p));
+        const QList<QByteArray> args = cmdline.split('\0');
+        if (args.size() >= 2 && args[0].endsWith("svscan") && args[1] == scanDir.toUtf8())
+            out << p;
+    }
+    return out;
+}
+
+QList<int> numbers(const QByteArray &text)
+{
+    QList<int> out;
+    static const QRegularExpression re(QStringLiteral(" n (\\d+)$"));
+    for (const QByteArray &line : text.split('\n')) {
+        const auto m = re.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            out << m.captured(1).toInt();
+    }
+    return out;
+}
+
+// Every line multilog wrote to dir: the archives (named by time) and current.
+QByteArray allLogs(const QString &dir)
+{
+    QByteArray out;
+    const QDir d(dir);
+    for (const QString &name : d.entryList({QStringLiteral("@*"), QStringLiteral("current")}, QDir::Files, QDir::Name))
+        out += readFile(d.filePath(name));
+    return out;
+}
+
+// ListServices without what changes by itself as time goes by.
+QStringList stateOf(HelperProxy &p)
+{
+    QDBusPendingReply<ServiceInfoList> r = p.ListServices();
+    r.waitForFinished();
+    QStringList out;
+    for (const ServiceInfo &s : r.value())
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9").arg(s.name, s.state).arg(s.pid).arg(s.want).arg(s.normallyUp)
+                   .arg(s.logging).arg(s.runAs).arg(s.ownerUid).arg(s.templateId);
+    return out;
+}
+
+} // namespace
+
+class TestSurvival : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void killNineUnderLoadStopsNothing();
+    void restartedHelperAdoptsAndReportsTheSame();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<HelperFixture> f;
+    QTemporaryDir m_work;
+    QStringList m_before;
+    int m_svscan = 0;
+};
+
+void TestSurvival::initTestCase()
+{
+    f = std::make_unique<HelperFixture>();
+    QVERIFY(f->start());
+    ::chmod(QFile::encodeName(m_work.path()).constData(), 0777);
+    const QString counter = m_work.filePath(QStringLiteral("counter"));
+    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1; case $n in *0) sleep 0.01;; esac; done").arg(counter);
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("fast"), foreground(code, QStringLiteral("tzalice")))), QString());
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("slow"),
+                                     foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzbob"), false))),
+             QString());
+    ParameterMap down = foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzalice"));
+    down.insert(QStringLiteral("start"), QStringLiteral("false"));
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("resting"), down)), QString());
+    QVERIFY(f->waitState(QStringLiteral("fast"), QStringLiteral("up")));
+    QVERIFY(f->waitState(QStringLiteral("slow"), QStringLiteral("up")));
+    QVERIFY(f->waitState(QStringLiteral("resting"), QStringLiteral("down")));
+    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > 1000; }));
+}
+
+void TestSurvival::cleanupTestCase() { f.reset(); }
+
+void TestSurvival::killNineUnderLoadStopsNothing()
+{
+    m_before = stateOf(*f->root);
+    QCOMPARE(m_before.size(), 3);
+    const QList<int> scanners = svscans(f->scanDir);
+    QCOMPARE(scanners.size(), 1);
+    m_svscan = scanners.first();
+
+    // Load: a stream of reads and control calls in flight when the helper dies.
+    int sent = 0;
+    QTimer load;
+    QObject::connect(&load, &QTimer::timeout, [&] {
+        for (int i = 0; i < 5; ++i) {
+            f->asAlice->ListServices();
+            f->asAlice->GetService(QStringLiteral("fast"));
+            f->asAlice->Control(QStringLiteral("resting"), QStringLiteral("stop"));
+            sent += 3;
+        }
+    });
+    load.start(1);
+    QTest::qWait(300);
+    f->harness.killHelper(SIGKILL);
+    load.stop();
+    QVERIFY(sent > 30);
+
+    // Nothing noticed: the same svscan, the same pids, lines still flowing.
+    QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
+    const qsizetype logged = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 500; }));
+}
+
+void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
+{
+    QVERIFY(f->harness.startHelper(f->scanDir));
+    f->root = f->proxyFor(0, 0, QStringLiteral("root-again"));
+    QCOMPARE(stateOf(*f->root), m_before);
+    QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
+
+    // A clean stop of the helper (what systemd does with KillMode=process) and a
+    // start again: still nothing changes.
+    f->harness.killHelper(SIGTERM);
+    QVERIFY(f->harness.startHelper(f->scanDir));
+    f->root = f->proxyFor(0, 0, QStringLiteral("root-third"));
+    QCOMPARE(stateOf(*f->root), m_before);
+    QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
+
+    // And the adopted tree is watched like a started one.
+    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("resting"), QStringLiteral("start"))), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 5000);
+
+    // Not a line lost in all of it (a restart may repeat one, never skip one).
+    QList<int> all = numbers(allLogs(f->path(QStringLiteral("fast/log/main"))));
+    QVERIFY(all.size() > 1500);
+    for (int i = 1; i < all.size(); ++i)
+        QVERIFY2(all[i] == all[i - 1] + 1, qPrintable(QStringLiteral("after %1 came %2").arg(all[i - 1]).arg(all[i])));
+}
+
+QTEST_GUILESS_MAIN(TestSurvival)
+#include "test_survival.moc"
