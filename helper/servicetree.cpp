@@ -413,8 +413,10 @@ Outcome<int> ServiceTree::openLog(const QString &name, const QString &file) cons
     Fd out(::openat(logDir.get(), f.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
     if (!out.valid())
         return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log file %2 (or it is a symlink)").arg(name, file)};
-    if (::fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 in the log of %2 is not a regular file").arg(file, name)};
+    // A second hard link could be some other file of the system put there by the
+    // user multilog runs as: a log file has exactly one name.
+    if (::fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 in the log of %2 is not a plain log file").arg(file, name)};
     return out.release();
 }
 
