@@ -185,26 +185,59 @@ std::optional<std::array<unsigned char, 16>> bootId()
     return id;
 }
 
-// The state x event table. Rows: Down, Waiting, Up, Adopted. Columns: the
-// EventKind order (Up, Down, Once, Exit, Pause, Continue, Signal, ChildDied,
-// AdoptedGone, Timer).
-const Supervisor::Handler Supervisor::s_table[4][static_cast<int>(EventKind::Count)] = {
-    // Down
-    {&Supervisor::wantUp, &Supervisor::wantDown, &Supervisor::wantOnce, &Supervisor::requestExit,
-     &Supervisor::pause, &Supervisor::resume, &Supervisor::ignore, &Supervisor::ignore, &Supervisor::ignore,
-     &Supervisor::ignore},
-    // Waiting
-    {&Supervisor::wantUp, &Supervisor::wantDown, &Supervisor::wantOnce, &Supervisor::requestExit,
-     &Supervisor::pause, &Supervisor::resume, &Supervisor::ignore, &Supervisor::ignore, &Supervisor::ignore,
-     &Supervisor::timerFired},
-    // Up
-    {&Supervisor::wantUp, &Supervisor::wantDown, &Supervisor::wantOnce, &Supervisor::requestExit,
-     &Supervisor::pause, &Supervisor::resume, &Supervisor::passSignal, &Supervisor::childDied,
-     &Supervisor::ignore, &Supervisor::ignore},
-    // Adopted
-    {&Supervisor::wantUp, &Supervisor::wantDown, &Supervisor::wantOnce, &Supervisor::requestExit,
-     &Supervisor::pause, &Supervisor::resume, &Supervisor::passSignal, &Supervisor::ignore,
-     &Supervisor::adoptedGone, &Supervisor::ignore},
+// The state x event table: one row per State, one column per EventKind, in the
+// order they are declared. An event a state does not expect is ignored, as 0.76
+// ignores a signal command while the service is down.
+using S = Supervisor;
+const S::Handler S::s_table[4][static_cast<int>(EventKind::Count)] = {
+    { // Down
+        &S::call<&S::wantUp>, // Up
+        &S::call<&S::wantDown>, // Down
+        &S::call<&S::wantOnce>, // Once
+        &S::call<&S::requestExit>, // Exit
+        &S::call<&S::pause>, // Pause
+        &S::call<&S::resume>, // Continue
+        &S::call<&S::ignore>, // Signal
+        &S::call<&S::ignore>, // ChildDied
+        &S::call<&S::ignore>, // AdoptedGone
+        &S::call<&S::ignore>, // Timer
+    },
+    { // Waiting
+        &S::call<&S::wantUp>, // Up
+        &S::call<&S::wantDown>, // Down
+        &S::call<&S::wantOnce>, // Once
+        &S::call<&S::requestExit>, // Exit
+        &S::call<&S::pause>, // Pause
+        &S::call<&S::resume>, // Continue
+        &S::call<&S::ignore>, // Signal
+        &S::call<&S::ignore>, // ChildDied
+        &S::call<&S::ignore>, // AdoptedGone
+        &S::call<&S::timerFired>, // Timer
+    },
+    { // Up
+        &S::call<&S::wantUp>, // Up
+        &S::call<&S::wantDown>, // Down
+        &S::call<&S::wantOnce>, // Once
+        &S::call<&S::requestExit>, // Exit
+        &S::call<&S::pause>, // Pause
+        &S::call<&S::resume>, // Continue
+        &S::call<&S::passSignal>, // Signal
+        &S::call<&S::childDied>, // ChildDied
+        &S::call<&S::ignore>, // AdoptedGone
+        &S::call<&S::ignore>, // Timer
+    },
+    { // Adopted
+        &S::call<&S::wantUp>, // Up
+        &S::call<&S::wantDown>, // Down
+        &S::call<&S::wantOnce>, // Once
+        &S::call<&S::requestExit>, // Exit
+        &S::call<&S::pause>, // Pause
+        &S::call<&S::resume>, // Continue
+        &S::call<&S::passSignal>, // Signal
+        &S::call<&S::ignore>, // ChildDied
+        &S::call<&S::adoptedGone>, // AdoptedGone
+        &S::call<&S::ignore>, // Timer
+    },
 };
 
 Supervisor::Supervisor(Options options) : m_o(std::move(options)) {}
@@ -390,7 +423,7 @@ void Supervisor::readControl()
 
 void Supervisor::dispatch(const Event &e)
 {
-    (this->*s_table[static_cast<int>(m_state)][static_cast<int>(e.kind)])(e);
+    s_table[static_cast<int>(m_state)][static_cast<int>(e.kind)](*this, e);
 }
 
 void Supervisor::announce()

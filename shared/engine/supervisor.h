@@ -103,8 +103,15 @@ private:
         EventKind kind;
         int value = 0; // the signal for Signal, the wait status for ChildDied
     };
-    using Handler = void (Supervisor::*)(const Event &);
+    using Handler = void (*)(Supervisor &, const Event &);
     static const Handler s_table[4][static_cast<int>(EventKind::Count)];
+    // A table entry for member H; the member is a template argument, so every call
+    // is direct.
+    template <void (Supervisor::*H)(const Event &)>
+    static void call(Supervisor &s, const Event &e)
+    {
+        (s.*H)(e);
+    }
 
     void dispatch(const Event &e);
     bool finished() const { return m_exitRequested && (m_state == State::Down || m_state == State::Waiting); }
