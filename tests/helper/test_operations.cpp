@@ -150,9 +150,11 @@ void TestOperations::controlsAndSignalsWithin100ms()
 void TestOperations::signalsCrashesWithExitCodeAndSignal()
 {
     QSignalSpy crashed(f->root.get(), &HelperProxy::ServiceCrashed);
-    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("crasher"),
-                                     foreground(QStringLiteral("sleep 0.3; exit 3"), QStringLiteral("tzalice"), false))),
-             QString());
+    // With the crash backoff on (its longest pause 5 s).
+    ParameterMap crasher = foreground(QStringLiteral("sleep 0.3; exit 3"), QStringLiteral("tzalice"), false);
+    crasher.insert(QStringLiteral("backoff"), QStringLiteral("5"));
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("crasher"), crasher)), QString());
+    QCOMPARE(readFile(f->path(QStringLiteral("crasher/backoff"))), QByteArray("max=5\n"));
     QTRY_VERIFY_WITH_TIMEOUT(crashed.size() >= 2, 15000);
     const QList<QVariant> first = crashed.at(0);
     QCOMPARE(first.at(0).toString(), QStringLiteral("crasher"));
@@ -163,6 +165,9 @@ void TestOperations::signalsCrashesWithExitCodeAndSignal()
     QVERIFY(!e.asked);
     QVERIFY(crashed.at(1).at(2).toUInt() >= 2);
     QVERIFY(f->find(QStringLiteral("crasher"))->crashes >= 2);
+    const QString backoff = f->find(QStringLiteral("crasher"))->backoff;
+    QVERIFY2(backoff == QLatin1String("on") || backoff == QLatin1String("waiting"), qPrintable(backoff));
+    QVERIFY(waitFor([&] { return f->find(QStringLiteral("crasher"))->backoff == QLatin1String("waiting"); }));
 
     // Killed by a signal: the signal, no exit code.
     crashed.clear();

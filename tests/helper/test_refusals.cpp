@@ -240,6 +240,9 @@ void TestRefusals::everyTemplateParameterIsQuotedOrRefused()
     };
     const QStringList named = {QLatin1String(errors::invalidParameter), QLatin1String(errors::noSuchUser),
                                QLatin1String(errors::notExecutable)};
+    QTemporaryDir stubs;
+    writeFile(stubs.filePath(QStringLiteral("setuidgid")),
+              "#!/bin/sh\nshift\nprintf '%s\\0' \"$PWD\" \"$V\" \"$@\" > \"$TZ_SEEN\"\n", 0755);
     int accepted = 0;
     int refused = 0;
     for (const TemplateInfo &t : r.value()) {
@@ -268,11 +271,26 @@ void TestRefusals::everyTemplateParameterIsQuotedOrRefused()
                 continue;
             }
             ++accepted;
-            // Accepted text is inside single quotes: sh parses the script, and the
-            // text comes out of it unchanged.
+            // Accepted text must reach the program as it was sent: run the rendered
+            // script with a stand-in setuidgid first on PATH that writes down its
+            // working directory, the variable V and its arguments.
             const QString script = f->path(QStringLiteral("probe/run"));
-            const ProcessResult syntax = tz::test::run(QStringLiteral("/bin/sh"), {QStringLiteral("-n"), script});
-            QVERIFY2(syntax.exitCode == 0, where.constData());
+            const QString seen = m_work.filePath(QStringLiteral("seen"));
+            QFile::remove(seen);
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("PATH"), stubs.path() + QStringLiteral(":/usr/bin:/bin"));
+            env.insert(QStringLiteral("TZ_SEEN"), seen);
+            RunOptions o;
+            o.environment = env;
+            o.workingDirectory = f->path(QStringLiteral("probe"));
+            const ProcessResult ran = tz::test::run(QStringLiteral("/bin/sh"), {script}, o);
+            QVERIFY2(ran.exitCode == 0, (where + ' ' + ran.out).constData());
+            const QList<QByteArray> words = readFile(seen).split('\0');
+            const QByteArray wanted = value.startsWith(QLatin1Char('[')) || value.startsWith(QLatin1Char('{')) ? text.toUtf8() : value.toUtf8();
+            bool found = false;
+            for (const QByteArray &w : words)
+                found = found || w.contains(wanted);
+            QVERIFY2(found, where.constData());
             QCOMPARE(errorOf(f->root->Remove(QStringLiteral("probe"), true)), QString());
         }
     }
