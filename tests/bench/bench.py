@@ -40,21 +40,22 @@ def emit(figure, impl, values, unit, ratios=None):
 
 
 def run_measured(argv, stdin_path, cwd, env=None):
-    """Runs argv with stdin from a file; returns (wall seconds, cpu seconds, peak RSS KiB)."""
-    with open(stdin_path, "rb") as inp:
+    """Runs argv with stdin from a file; returns (wall seconds, cpu seconds, peak RSS KiB).
+
+    The command is started by /usr/bin/time, not forked from Python: Linux carries
+    the peak RSS across exec, so a child forked from this interpreter would report
+    Python's memory instead of its own. Wall time is taken here around the whole run.
+    """
+    with tempfile.NamedTemporaryFile("r", prefix="tazuna-time-") as report, open(stdin_path, "rb") as inp:
         t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             cwd=cwd, env=env)
-        _, status, ru = os.wait4(p.pid, 0)
+        p = subprocess.run(["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", report.name] + argv,
+                           stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env)
         wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read()
-    p.stderr.close()
-    if p.returncode != 0:
-        raise RuntimeError(f"{argv} exited {p.returncode}: {err[:300]!r}")
-    # ru covers the waited child only; processors (!gzip) are grandchildren and are
-    # counted through RUSAGE_CHILDREN deltas by the caller where it matters.
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+        if p.returncode != 0:
+            raise RuntimeError(f"{argv} exited {p.returncode}: {p.stderr[:300]!r}")
+        user, system, rss = report.read().split()[-3:]
+    # processors (!gzip) are grandchildren: the caller adds them through RUSAGE_CHILDREN.
+    return wall, float(user) + float(system), int(rss)
 
 
 def make_input(path, lines, width):
