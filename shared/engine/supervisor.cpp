@@ -608,7 +608,9 @@ void Supervisor::wantDown(const Event &)
 void Supervisor::requestExit(const Event &)
 {
     m_exitRequested = true;
-    if (m_state == State::Waiting)
+    // 0.76 never drops a start it has decided on (svc -ux runs the service once, then
+    // exits); only our longer waits, a backoff or a failed fork, are given up.
+    if (m_state == State::Waiting && m_notBefore > m_startedMs + startPauseMs)
         m_state = State::Down;
     announce();
 }

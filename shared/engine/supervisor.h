@@ -114,7 +114,7 @@ private:
     }
 
     void dispatch(const Event &e);
-    bool finished() const { return m_exitRequested && (m_state == State::Down || m_state == State::Waiting); }
+    bool finished() const { return m_exitRequested && m_state == State::Down; }
 
     // Table entries.
     void ignore(const Event &) {}
