@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 
 #include <dirent.h>
@@ -202,6 +203,22 @@ QString Helper::start()
     connect(m_watcher, &TreeWatcher::scanDirChanged, this, &Helper::resync);
     connect(m_watcher, &TreeWatcher::serviceTouched, this, &Helper::refreshService);
     connect(m_watcher, &TreeWatcher::exitsChanged, this, &Helper::checkExits);
+    // A create that a crash interrupted left a half-made directory that nothing
+    // ever ran: it goes. (svscan never looks at dot-names.)
+    if (DIR *d = ::fdopendir(::openat(m_tree.dirFd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC))) {
+        std::vector<std::string> stale;
+        while (dirent *e = ::readdir(d)) {
+            // ".tazuna-new-NAME-PID-N": only those of a helper that is gone.
+            const QByteArray n(e->d_name);
+            const QList<QByteArray> parts = n.split('-');
+            const auto pid = static_cast<pid_t>(parts.size() >= 4 ? parts[parts.size() - 2].toInt() : 0);
+            if (n.startsWith(".tazuna-new-") && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH)
+                stale.emplace_back(e->d_name);
+        }
+        ::closedir(d);
+        for (const std::string &name : stale)
+            removeTree(m_tree.dirFd(), name.c_str());
+    }
     // Learn the tree as it is, quietly: a restarted helper announces nothing old.
     for (const QString &name : m_tree.names()) {
         m_watcher->watchService(name);
@@ -616,8 +633,12 @@ void Helper::loggingOn(const QDBusMessage &message, const QString &name)
                                     return finish(false);
                                 waitUntil(this, [service] { return superviseRunning(service->get()); }, 15000,
                                           [service, before, finish](bool back) {
+                                              // The new supervise wants what the down file says;
+                                              // give it back what the old one wanted.
                                               if (back && before && before->want == Want::Up)
                                                   sendCommands(service->get(), "u");
+                                              else if (back && before && before->want == Want::Down)
+                                                  sendCommands(service->get(), "d");
                                               finish(back);
                                           });
                             });

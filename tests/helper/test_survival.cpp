@@ -135,7 +135,16 @@ void TestSurvival::killNineUnderLoadStopsNothing()
 
 void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
 {
+    // A create the dead helper had half done: staged under a dot-name with its pid.
+    QProcess gone;
+    gone.start(QStringLiteral("/bin/sleep"), {QStringLiteral("0.1")});
+    QVERIFY(gone.waitForStarted());
+    const qint64 deadPid = gone.processId();
+    QVERIFY(gone.waitForFinished());
+    const QString stale = f->path(QStringLiteral(".tazuna-new-ghost-%1-1").arg(deadPid));
+    QVERIFY(QDir().mkpath(stale + QStringLiteral("/log")));
     QVERIFY(f->harness.startHelper(f->scanDir));
+    QVERIFY(!QFileInfo::exists(stale));
     f->root = f->proxyFor(0, 0, QStringLiteral("root-again"));
     QCOMPARE(stateOf(*f->root), m_before);
     QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});

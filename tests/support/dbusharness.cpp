@@ -20,8 +20,6 @@ namespace tz::test {
 
 namespace {
 
-const char *policyTarget = "/usr/share/polkit-1/actions/org.tazuna.policy";
-
 QString sourceFile(const char *relative)
 {
     return QStringLiteral(TAZUNA_SOURCE_DIR "/") + QLatin1String(relative);
@@ -123,34 +121,38 @@ bool DbusHarness::startBus(bool allowRootPolkitName)
 
 bool DbusHarness::startPolkit(const QString &rulesJs)
 {
-    // A test that aborted cannot clean up: drop the rules of test processes gone.
-    const QDir rulesDir(QStringLiteral("/etc/polkit-1/rules.d"));
-    for (const QString &stale : rulesDir.entryList({QStringLiteral("49-tazuna-test-*.rules")}, QDir::Files)) {
-        const int pid = stale.mid(15).chopped(6).toInt();
-        if (pid > 0 && ::kill(pid, 0) != 0)
-            QFile::remove(rulesDir.filePath(stale));
+    // polkitd reads its actions and rules from fixed system folders. Rather than
+    // writing there (and racing every other test on the machine that does the
+    // same), it runs in a mount namespace of its own where both folders are this
+    // run's: the stock actions plus ours, and only our rules.
+    const QString rules = m_dir.filePath(QStringLiteral("polkit-rules"));
+    const QString actions = m_dir.filePath(QStringLiteral("polkit-actions"));
+    if (!QDir().mkpath(rules) || !QDir().mkpath(actions))
+        return false;
+    ::chmod(QFile::encodeName(rules).constData(), 0755);
+    ::chmod(QFile::encodeName(actions).constData(), 0755);
+    const QDir stock(QStringLiteral("/usr/share/polkit-1/actions"));
+    for (const QString &f : stock.entryList({QStringLiteral("*.policy")}, QDir::Files)) {
+        if (f != QLatin1String("org.tazuna.policy"))
+            QFile::copy(stock.filePath(f), actions + QLatin1Char('/') + f);
     }
-    // A copy rather than a symlink: polkitd runs as its own user and may not be
-    // able to read the source tree. An installed policy is left alone.
-    // An installed Tazuna is left alone; a copy an aborted test left is ours.
-    const bool installed = QFileInfo::exists(QStringLiteral("/usr/share/dbus-1/system.d/org.tazuna.Helper1.conf"));
-    if (!installed && readFile(QLatin1String(policyTarget)) == readFile(sourceFile("dbus/org.tazuna.policy")))
-        QFile::remove(QLatin1String(policyTarget));
-    if (!QFileInfo::exists(QLatin1String(policyTarget))) {
-        if (!QFile::copy(sourceFile("dbus/org.tazuna.policy"), QLatin1String(policyTarget)))
-            return false;
-        ::chmod(policyTarget, 0644);
-        m_installedPolicy = QLatin1String(policyTarget);
-    }
-    m_installedRules = QStringLiteral("/etc/polkit-1/rules.d/49-tazuna-test-%1.rules").arg(::getpid());
-    writeFile(m_installedRules, rulesJs.toUtf8());
+    if (!QFile::copy(sourceFile("dbus/org.tazuna.policy"), actions + QStringLiteral("/org.tazuna.policy")))
+        return false;
+    for (const QString &f : QDir(actions).entryList(QDir::Files))
+        ::chmod(QFile::encodeName(actions + QLatin1Char('/') + f).constData(), 0644);
+    writeFile(rules + QStringLiteral("/49-tazuna-test.rules"), rulesJs.toUtf8(), 0644);
 
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
     m_polkit = std::make_unique<QProcess>();
     m_polkit->setProcessEnvironment(env);
     m_polkit->setProcessChannelMode(QProcess::MergedChannels);
-    m_polkit->setProgram(QStringLiteral("/usr/lib/polkit-1/polkitd"));
+    m_polkit->setProgram(QStringLiteral("unshare"));
+    m_polkit->setArguments({QStringLiteral("--mount"), QStringLiteral("--propagation"), QStringLiteral("private"),
+                            QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                            QStringLiteral("mount --bind \"$1\" /etc/polkit-1/rules.d && mount --bind \"$2\" /usr/share/polkit-1/actions "
+                                           "&& exec /usr/lib/polkit-1/polkitd"),
+                            QStringLiteral("sh"), rules, actions});
     m_polkit->start();
     if (!m_polkit->waitForStarted(5000))
         return false;
@@ -163,16 +165,7 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
     return loaded;
 }
 
-void DbusHarness::stopPolkit()
-{
-    killAndReap(m_polkit);
-    if (!m_installedRules.isEmpty())
-        QFile::remove(m_installedRules);
-    if (!m_installedPolicy.isEmpty())
-        QFile::remove(m_installedPolicy);
-    m_installedRules.clear();
-    m_installedPolicy.clear();
-}
+void DbusHarness::stopPolkit() { killAndReap(m_polkit); }
 
 bool DbusHarness::startHelper(const QString &scanDir, const QStringList &extraArgs)
 {

@@ -25,10 +25,10 @@ struct TestUser {
 // existing after the run: they are harmless and creating them again costs time.
 TestUser ensureUser(const QString &name);
 
-// Everything runs as children of the test and is stopped by the destructor, which
-// also removes what it installed under /usr/share/polkit-1 and /etc/polkit-1. Tests
-// using it must run one at a time (CTest RESOURCE_LOCK tazuna-polkit), because the
-// polkit policy and rules are system-wide.
+// Everything runs as children of the test and is stopped by the destructor. polkitd
+// runs in a mount namespace of its own in which /usr/share/polkit-1/actions and
+// /etc/polkit-1/rules.d are folders of this run, so that nothing system-wide is
+// changed and concurrent tests on the same machine cannot disturb each other.
 class DbusHarness {
 public:
     DbusHarness();
@@ -40,8 +40,8 @@ public:
     // stock polkit policy and the project's dbus/*.conf. With allowRootPolkitName,
     // root may own org.freedesktop.PolicyKit1 too, for a fake authority.
     bool startBus(bool allowRootPolkitName = false);
-    // polkitd on that bus with the project's .policy and rulesJs installed; returns
-    // once polkitd has loaded the rules.
+    // polkitd on that bus with the stock actions, the project's .policy and only
+    // rulesJs as rules; returns once polkitd has loaded them.
     bool startPolkit(const QString &rulesJs);
     void stopPolkit();
     // tazuna-helper from TAZUNA_BIN over scanDir, with the tools and templates of
@@ -74,8 +74,6 @@ private:
     std::unique_ptr<QProcess> m_helper;
     QByteArray m_polkitLog;
     QByteArray m_helperLog;
-    QString m_installedPolicy;
-    QString m_installedRules;
     QStringList m_connections;
 };
 
