@@ -71,6 +71,7 @@ private Q_SLOTS:
     void initTestCase();
     void killNineUnderLoadStopsNothing();
     void restartedHelperAdoptsAndReportsTheSame();
+    void helperStartsSvscanAgainIfItDies();
     void cleanupTestCase();
 
 private:
@@ -167,6 +168,22 @@ void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
     QVERIFY(all.size() > 1500);
     for (int i = 1; i < all.size(); ++i)
         QVERIFY2(all[i] == all[i - 1] + 1, qPrintable(QStringLiteral("after %1 came %2").arg(all[i - 1]).arg(all[i])));
+}
+
+void TestSurvival::helperStartsSvscanAgainIfItDies()
+{
+    const QStringList before = stateOf(*f->root);
+    ::kill(m_svscan, SIGKILL);
+    // The helper notices through a pidfd, with no polling, and starts one svscan.
+    QVERIFY(waitFor([&] {
+        const QList<int> now = svscans(f->scanDir);
+        return now.size() == 1 && now.first() != m_svscan;
+    }));
+    const int fresh = svscans(f->scanDir).first();
+    QCOMPARE(readFile(f->path(QStringLiteral(".tazuna-svscan.pid"))).split(' ').first().toInt(), fresh);
+    // The supervise processes and their services were never svscan's to stop.
+    QCOMPARE(stateOf(*f->root), before);
+    m_svscan = fresh;
 }
 
 QTEST_GUILESS_MAIN(TestSurvival)
