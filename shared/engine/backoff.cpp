@@ -3,6 +3,7 @@
 #include "backoff.h"
 
 #include "servicedir.h"
+#include "smallfile.h"
 
 #include <algorithm>
 #include <charconv>
@@ -87,31 +88,17 @@ Result<BackoffConfig> parseBackoffConfig(std::string_view text)
 
 Result<std::optional<BackoffConfig>> readBackoffConfig(int serviceDirFd)
 {
-    const int fd = ::openat(serviceDirFd, paths::backoff, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
+    // One byte more than any valid file: a longer one is refused, not cut.
+    constexpr std::size_t limit = 256;
+    auto bytes = readSmallFile(serviceDirFd, paths::backoff, limit);
+    if (!bytes) {
+        if (bytes.error().err == ENOENT)
             return std::optional<BackoffConfig>();
-        return failure(std::string("open ") + paths::backoff);
+        return bytes.error();
     }
-    char buf[256];
-    std::size_t got = 0;
-    while (got < sizeof buf) {
-        const ssize_t n = ::read(fd, buf + got, sizeof buf - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return failure(std::string("read ") + paths::backoff, err);
-        }
-        if (n == 0)
-            break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (got == sizeof buf)
+    if (bytes->size() == limit)
         return failure("parse backoff", EINVAL);
-    auto config = parseBackoffConfig(std::string_view(buf, got));
+    auto config = parseBackoffConfig(std::string_view(reinterpret_cast<const char *>(bytes->data()), bytes->size()));
     if (!config)
         return config.error();
     return std::optional<BackoffConfig>(*config);
@@ -164,19 +151,7 @@ std::optional<BackoffState> decodeBackoffState(std::span<const unsigned char> by
 
 Done writeBackoffState(int serviceDirFd, const BackoffState &s)
 {
-    const auto bytes = encodeBackoffState(s);
-    const int fd = ::openat(serviceDirFd, paths::backoffStateNew, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC,
-                            0644);
-    if (fd < 0)
-        return failure(std::string("open ") + paths::backoffStateNew);
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    const int err = errno;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(bytes.size()))
-        return failure(std::string("write ") + paths::backoffStateNew, n < 0 ? err : ENOSPC);
-    if (::renameat(serviceDirFd, paths::backoffStateNew, serviceDirFd, paths::backoffState) < 0)
-        return failure(std::string("rename ") + paths::backoffStateNew + " to " + paths::backoffState);
-    return Ok{};
+    return replaceFile(serviceDirFd, paths::backoffStateNew, paths::backoffState, encodeBackoffState(s));
 }
 
 Done clearBackoffState(int serviceDirFd)
@@ -188,15 +163,10 @@ Done clearBackoffState(int serviceDirFd)
 
 std::optional<BackoffState> readBackoffState(int serviceDirFd)
 {
-    const int fd = ::openat(serviceDirFd, paths::backoffState, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    const auto bytes = readSmallFile(serviceDirFd, paths::backoffState, backoffStateSize);
+    if (!bytes)
         return std::nullopt;
-    unsigned char buf[backoffStateSize];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    ::close(fd);
-    if (n != static_cast<ssize_t>(sizeof buf))
-        return std::nullopt;
-    return decodeBackoffState(buf);
+    return decodeBackoffState(*bytes);
 }
 
 } // namespace tz

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "diag.h"
+#include "servicedir.h"
 #include "tai64n.h"
 
 #include <array>
@@ -12,11 +13,6 @@
 #include <string_view>
 
 namespace tz {
-
-namespace paths {
-inline constexpr const char *backoffState = "supervise/backoff-state";
-inline constexpr const char *backoffStateNew = "supervise/backoff-state.new";
-} // namespace paths
 
 // The file `backoff` in a service directory turns the backoff on. Its text is one
 // line of words separated by blanks (an empty file takes every default):

@@ -3,6 +3,7 @@
 #include "exitrecord.h"
 
 #include "servicedir.h"
+#include "smallfile.h"
 
 #include <cstring>
 
@@ -121,54 +122,19 @@ ExitLog decodeExitLog(std::span<const unsigned char> bytes)
 
 Result<ExitLog> readExitLog(int serviceDirFd)
 {
-    const int fd = ::openat(serviceDirFd, paths::exits, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return ExitLog{};
-        return failure(std::string("open ") + paths::exits);
-    }
     // Bounded: a file larger than the biggest valid one is damaged anyway.
-    std::vector<unsigned char> buf(exitsHeaderSize + (exitsKept + 1) * 255);
-    std::size_t got = 0;
-    while (got < buf.size()) {
-        const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return failure(std::string("read ") + paths::exits, err);
-        }
-        if (n == 0)
-            break;
-        got += static_cast<std::size_t>(n);
+    auto bytes = readSmallFile(serviceDirFd, paths::exits, exitsHeaderSize + (exitsKept + 1) * 255);
+    if (!bytes) {
+        if (bytes.error().err == ENOENT)
+            return ExitLog{};
+        return bytes.error();
     }
-    ::close(fd);
-    return decodeExitLog(std::span<const unsigned char>(buf.data(), got));
+    return decodeExitLog(*bytes);
 }
 
 Done writeExitLog(int serviceDirFd, const ExitLog &log)
 {
-    const std::vector<unsigned char> bytes = encodeExitLog(log);
-    const int fd = ::openat(serviceDirFd, paths::exitsNew, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return failure(std::string("open ") + paths::exitsNew);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return failure(std::string("write ") + paths::exitsNew, err);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (::renameat(serviceDirFd, paths::exitsNew, serviceDirFd, paths::exits) < 0)
-        return failure(std::string("rename ") + paths::exitsNew + " to " + paths::exits);
-    return Ok{};
+    return replaceFile(serviceDirFd, paths::exitsNew, paths::exits, encodeExitLog(log));
 }
 
 void setWaitStatus(ExitRecord &r, int waitStatus)

@@ -7,7 +7,7 @@
 namespace tz {
 
 // Paths relative to a service directory. daemontools fixes these names; the
-// extensions (exits, backoff) are ours and are ignored by 0.76's tools.
+// extensions (exits, backoff, backoff-state, child) are ours; 0.76's tools ignore them.
 namespace paths {
 inline constexpr const char *run = "run";
 inline constexpr const char *down = "down";
@@ -19,9 +19,13 @@ inline constexpr const char *ok = "supervise/ok";
 inline constexpr const char *status = "supervise/status";
 inline constexpr const char *statusNew = "supervise/status.new";
 // Extensions beyond 0.76.
-inline constexpr const char *exits = "supervise/exits";       // exit records
+inline constexpr const char *exits = "supervise/exits"; // exit records (exitrecord.h)
 inline constexpr const char *exitsNew = "supervise/exits.new";
-inline constexpr const char *backoff = "backoff";             // opt-in crash-loop backoff config
+inline constexpr const char *backoff = "backoff"; // opt-in crash-loop backoff config (backoff.h)
+inline constexpr const char *backoffState = "supervise/backoff-state"; // the pause readers see (backoff.h)
+inline constexpr const char *backoffStateNew = "supervise/backoff-state.new";
+inline constexpr const char *child = "supervise/child"; // the ./run to adopt after a restart (supervisor.h)
+inline constexpr const char *childNew = "supervise/child.new";
 } // namespace paths
 
 // A service name is one entry of the scan directory: non-empty, at most 255 bytes,

@@ -3,9 +3,7 @@
 #include "status.h"
 
 #include "servicedir.h"
-
-#include <fcntl.h>
-#include <unistd.h>
+#include "smallfile.h"
 
 namespace tz {
 
@@ -40,42 +38,16 @@ std::optional<ServiceStatus> decodeStatus(std::span<const unsigned char> bytes)
 
 Done writeStatusFile(int serviceDirFd, const ServiceStatus &s)
 {
-    const auto bytes = encodeStatus(s);
-    const int fd = ::openat(serviceDirFd, paths::statusNew, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return failure(std::string("open ") + paths::statusNew);
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    const int writeErr = errno;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(bytes.size()))
-        return failure(std::string("write ") + paths::statusNew, n < 0 ? writeErr : ENOSPC);
-    if (::renameat(serviceDirFd, paths::statusNew, serviceDirFd, paths::status) < 0)
-        return failure(std::string("rename ") + paths::statusNew + " to " + paths::status);
-    return Ok{};
+    return replaceFile(serviceDirFd, paths::statusNew, paths::status, encodeStatus(s));
 }
 
 Result<StatusRead> readStatusFile(int serviceDirFd)
 {
-    const int fd = ::openat(serviceDirFd, paths::status, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return failure(std::string("open ") + paths::status);
-    unsigned char buf[64];
-    std::size_t got = 0;
-    while (got < sizeof buf) {
-        const ssize_t n = ::read(fd, buf + got, sizeof buf - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return failure(std::string("read ") + paths::status, err);
-        }
-        if (n == 0)
-            break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    return StatusRead{decodeStatus(std::span<const unsigned char>(buf, got))};
+    // 64 bytes: longer records (runit's 20) are fine, only the first 18 count.
+    auto bytes = readSmallFile(serviceDirFd, paths::status, 64);
+    if (!bytes)
+        return bytes.error();
+    return StatusRead{decodeStatus(*bytes)};
 }
 
 } // namespace tz

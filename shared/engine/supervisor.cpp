@@ -3,6 +3,7 @@
 #include "supervisor.h"
 
 #include "servicedir.h"
+#include "smallfile.h"
 
 #include <algorithm>
 #include <csignal>
@@ -46,25 +47,13 @@ Tai64n taiAfterMs(std::int64_t ms)
     return t;
 }
 
-// Reads a small file whole; nullopt on any error.
-std::optional<std::string> slurp(int dirFd, const char *path, std::size_t limit = 4096)
+// A small /proc file as text; nullopt when the process (or the file) is gone.
+std::optional<std::string> readProcText(const char *path, std::size_t limit = 4096)
 {
-    const int fd = ::openat(dirFd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    auto bytes = readSmallFile(AT_FDCWD, path, limit);
+    if (!bytes)
         return std::nullopt;
-    std::string out(limit, '\0');
-    std::size_t got = 0;
-    while (got < limit) {
-        const ssize_t n = ::read(fd, out.data() + got, limit - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    out.resize(got);
-    return out;
+    return std::string(bytes->begin(), bytes->end());
 }
 
 int hexDigit(char c)
@@ -130,7 +119,7 @@ std::optional<ChildRecord> decodeChildRecord(std::span<const unsigned char> byte
 std::optional<ProcessFacts> processFacts(pid_t pid)
 {
     const std::string path = "/proc/" + std::to_string(pid) + "/stat";
-    const auto text = slurp(AT_FDCWD, path.c_str());
+    const auto text = readProcText(path.c_str());
     if (!text)
         return std::nullopt;
     // The command name (field 2) may hold blanks and parentheses: fields are counted
@@ -161,7 +150,7 @@ std::optional<ProcessFacts> processFacts(pid_t pid)
 
 std::optional<std::array<unsigned char, 16>> bootId()
 {
-    const auto text = slurp(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64);
+    const auto text = readProcText("/proc/sys/kernel/random/boot_id", 64);
     if (!text)
         return std::nullopt;
     std::array<unsigned char, 16> id{};
@@ -319,10 +308,10 @@ Done Supervisor::open()
 
 bool Supervisor::tryAdopt()
 {
-    const auto bytes = slurp(m_o.dirFd, paths::child, childRecordSize + 1);
+    const auto bytes = readSmallFile(m_o.dirFd, paths::child, childRecordSize + 1);
     if (!bytes)
         return false;
-    const auto record = decodeChildRecord(std::span(reinterpret_cast<const unsigned char *>(bytes->data()), bytes->size()));
+    const auto record = decodeChildRecord(*bytes);
     const auto boot = bootId();
     if (!record || !boot || record->bootId != *boot || record->pid == 0 || record->pid == std::uint32_t(::getpid())) {
         ::unlinkat(m_o.dirFd, paths::child, 0);
@@ -479,13 +468,8 @@ void Supervisor::spawn()
     if (facts && boot) {
         record.startTicks = facts->startTicks;
         record.bootId = *boot;
-        const auto bytes = encodeChildRecord(record);
-        const int fd = ::openat(m_o.dirFd, paths::childNew, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
-        const bool written = fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-        if (fd >= 0)
-            ::close(fd);
-        if (!written || ::renameat(m_o.dirFd, paths::childNew, m_o.dirFd, paths::child) < 0)
-            report(located("write", paths::childNew, errno));
+        if (const auto written = replaceFile(m_o.dirFd, paths::childNew, paths::child, encodeChildRecord(record)); !written)
+            report(located("write", paths::childNew, written.error().err));
     }
     if (m_backoffConfig)
         writeBackoff();

@@ -4,6 +4,7 @@
 
 #include "backoff.h"
 #include "diag.h"
+#include "servicedir.h"
 #include "exitrecord.h"
 #include "status.h"
 
@@ -16,11 +17,6 @@
 #include <sys/types.h>
 
 namespace tz {
-
-namespace paths {
-inline constexpr const char *child = "supervise/child";
-inline constexpr const char *childNew = "supervise/child.new";
-} // namespace paths
 
 // supervise/child names the process supervise started, so that a supervise started
 // after the previous one was killed can recognise it and adopt it instead of
