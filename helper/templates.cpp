@@ -352,6 +352,9 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
                 return invalid(key, QStringLiteral("%1 is not a folder").arg(path));
             if (type != QLatin1String("directory") && !S_ISREG(st.st_mode))
                 return invalid(key, QStringLiteral("%1 is not a file").arg(path));
+            // env(1) takes a first word with '=' for one more variable.
+            if (type == QLatin1String("command") && path.contains(QLatin1Char('=')))
+                return invalid(key, QStringLiteral("a program path may not contain '='"));
             if (type == QLatin1String("command") && !executableFor(st, r.uid, r.gid, userBytes))
                 return Refusal{errors::notExecutable, QStringLiteral("%1 is not executable for %2").arg(path, userName)};
             words.insert(key, {p});
@@ -383,7 +386,7 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
             for (auto it = o.begin(); it != o.end(); ++it) {
                 if (!name.match(it.key()).hasMatch() || !it.value().isString())
                     return invalid(key, QStringLiteral("%1 is not a variable name with a string value").arg(it.key().left(128)));
-                list.push_back(it.key().toUtf8() + '=' + shellQuote(it.value().toString().toUtf8()));
+                list.push_back(shellQuote(it.key().toUtf8() + '=' + it.value().toString().toUtf8()));
             }
             words.insert(key, list);
         }
@@ -416,10 +419,6 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
     const QList<QByteArray> dir = words.value(QStringLiteral("directory"));
     if (!dir.isEmpty())
         run += "cd " + shellQuote(dir.front()) + " || exit 111\n";
-    for (const QByteArray &assignment : words.value(QStringLiteral("environment"))) {
-        run += assignment + '\n';
-        run += "export " + assignment.left(assignment.indexOf('=')) + '\n';
-    }
     run += "exec";
     if (r.uid != 0)
         run += " setuidgid " + shellQuote(userBytes);
@@ -432,6 +431,15 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
         limits += " -p " + QByteArray::number(p);
     if (!limits.isEmpty())
         run += " softlimit" + limits;
+    // Variables are set by env after setuidgid has dropped to the user: exported
+    // by the script, they would reach setuidgid itself, which runs as root (think
+    // LD_PRELOAD).
+    const QList<QByteArray> variables = words.value(QStringLiteral("environment"));
+    if (!variables.isEmpty()) {
+        run += " /usr/bin/env";
+        for (const QByteArray &assignment : variables)
+            run += ' ' + assignment;
+    }
     run += command + '\n';
     r.run = run;
 

@@ -86,8 +86,8 @@ void TestTemplates::rendersTheScriptAroundTheCommand()
     const Rendered &out = r.value();
     QCOMPARE(out.run, QByteArray("#!/bin/sh\n# Rendered by tazuna-helper from the template foreground.\nexec 2>&1\n"
                                  "cd '") + QFile::encodeName(dir.path()) + "' || exit 111\n"
-                                 "GREETING='hi there'\nexport GREETING\n"
-                                 "exec setuidgid 'nobody' softlimit -m 100000000 -o 64 -p 20 '/usr/bin/true' 'a b' 'it'\\''s'\n");
+                                 "exec setuidgid 'nobody' softlimit -m 100000000 -o 64 -p 20 /usr/bin/env 'GREETING=hi there' "
+                                 "'/usr/bin/true' 'a b' 'it'\\''s'\n");
     QCOMPARE(out.logRun, QByteArray("#!/bin/sh\n# Rendered by tazuna-helper.\nexec setuidgid 'nobody' multilog s5000 n3 ./main\n"));
     QVERIFY(!out.startNow);
     QCOMPARE(out.backoff, QByteArray("max=30\n"));
@@ -141,6 +141,7 @@ void TestTemplates::refusesBadValues()
              {"log", "maybe"},          {"log-count", "1"},            {"log-size", "16777216"},
              {"directory", "relative"}, {"directory", "/etc/passwd"},  {"directory", "/no/such/dir"},
              {"command", "/etc"},       {"backoff", "86401"},          {"user", "a b"},
+             {"command", "/bin/true=x"},
              {"no-such-key", "x"}}) {
         ParameterMap p = base;
         p.insert(QLatin1String(key), QLatin1String(value));
