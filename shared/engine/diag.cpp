@@ -117,17 +117,22 @@ void Diag::usage(std::string_view text) const
     exitNow(exitUsage);
 }
 
-void Diag::writeAll(std::string_view s)
+bool writeAll(int fd, std::string_view data)
 {
-    while (!s.empty()) {
-        const ssize_t n = ::write(2, s.data(), s.size());
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return; // nowhere left to report a failing stderr
+            return false;
         }
-        s.remove_prefix(static_cast<size_t>(n));
+        if (n == 0) {
+            errno = EIO;
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
     }
+    return true;
 }
 
 void Diag::exitNow(int code) { ::_exit(code); }

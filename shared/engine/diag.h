@@ -50,6 +50,10 @@ private:
 struct Ok {};
 using Done = Result<Ok>; // success with no value, or the Failure
 
+// Writes all of data to fd, retrying short writes and EINTR. false with errno set
+// when a write fails (0 bytes written counts as failure with errno EIO).
+bool writeAll(int fd, std::string_view data);
+
 // Marks the place in a message where the reason text for an errno goes.
 struct Sys {
     int err;
@@ -98,7 +102,7 @@ private:
         writeAll(line);
     }
 
-    static void writeAll(std::string_view s);
+    static void writeAll(std::string_view s) { (void)tz::writeAll(2, s); } // nowhere to report a failing stderr
     [[noreturn]] static void exitNow(int code);
 
     std::string_view m_prog;

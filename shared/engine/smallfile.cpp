@@ -39,17 +39,10 @@ Done replaceFile(int dirFd, const char *tmpPath, const char *path, std::span<con
     const int fd = ::openat(dirFd, tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
     if (fd < 0)
         return failure(std::string("open ") + tmpPath);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return failure(std::string("write ") + tmpPath, err);
-        }
-        done += static_cast<std::size_t>(n);
+    if (!writeAll(fd, std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()))) {
+        const int err = errno;
+        ::close(fd);
+        return failure(std::string("write ") + tmpPath, err);
     }
     ::close(fd);
     if (::renameat(dirFd, tmpPath, dirFd, path) < 0)

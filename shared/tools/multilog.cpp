@@ -51,14 +51,7 @@ public:
 
     void alert(std::string_view lines) override
     {
-        while (!lines.empty()) {
-            const ssize_t w = ::write(2, lines.data(), lines.size());
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return; // 0.76 ignores a failing stderr too
-            lines.remove_prefix(static_cast<std::size_t>(w));
-        }
+        (void)tz::writeAll(2, lines); // 0.76 ignores a failing stderr too
     }
 };
 

@@ -72,15 +72,7 @@ std::string describe()
 // svstat's report is its product, not a diagnostic: it goes to stdout in one piece.
 void writeOut(std::string_view s)
 {
-    while (!s.empty()) {
-        const ssize_t n = ::write(1, s.data(), s.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return;
-        }
-        s.remove_prefix(static_cast<std::size_t>(n));
-    }
+    (void)tz::writeAll(1, s); // 0.76's svstat exits 0 whatever stdout does
 }
 
 } // namespace

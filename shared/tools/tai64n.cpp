@@ -20,15 +20,8 @@ char output[outSize];
 // 0.76 exits 111 without a word when it cannot read or write.
 void writeAll(const char *p, std::size_t n)
 {
-    while (n > 0) {
-        const ssize_t w = ::write(1, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            ::_exit(tz::exitTemporary);
-        p += w;
-        n -= static_cast<std::size_t>(w);
-    }
+    if (!tz::writeAll(1, std::string_view(p, n)))
+        ::_exit(tz::exitTemporary);
 }
 
 } // namespace

@@ -18,17 +18,8 @@ std::string output;
 // 0.76 exits 111 without a word when it cannot read or write.
 void flushOutput()
 {
-    const char *p = output.data();
-    std::size_t n = output.size();
-    while (n > 0) {
-        const ssize_t w = ::write(1, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            ::_exit(tz::exitTemporary);
-        p += w;
-        n -= static_cast<std::size_t>(w);
-    }
+    if (!tz::writeAll(1, output))
+        ::_exit(tz::exitTemporary);
     output.clear();
 }
 
