@@ -279,7 +279,7 @@ void MainWindow::showMessage(const QString &text, bool error)
 
 QString MainWindow::messageText() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 bool MainWindow::offlineShown() const

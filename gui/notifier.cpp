@@ -72,12 +72,15 @@ void Notifier::crashed(const QString &name, const ExitInfo &exit, uint restarts)
             emit delivered(name, QStringLiteral("tray"));
         }
     });
-    if (m_tray) {
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            if (!m_balloonService.isEmpty())
-                emit showLogRequested(m_balloonService);
-        }, Qt::UniqueConnection);
-    }
+}
+
+void Notifier::setTray(QSystemTrayIcon *tray)
+{
+    m_tray = tray;
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        if (!m_balloonService.isEmpty())
+            emit showLogRequested(m_balloonService);
+    });
 }
 
 void Notifier::onActionInvoked(uint id, const QString &action)

@@ -18,7 +18,7 @@ public:
     // `bus` is the session bus in the app, a private one in tests.
     explicit Notifier(const QDBusConnection &bus, QObject *parent = nullptr);
 
-    void setTray(QSystemTrayIcon *tray) { m_tray = tray; }
+    void setTray(QSystemTrayIcon *tray);
     void setSilenced(bool silenced) { m_silenced = silenced; }
     bool silenced() const { return m_silenced; }
 

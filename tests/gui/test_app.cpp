@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+// The app end to end on the real helper: wizard, live table, actions, crash notification,
+// log browser, logging toggle, denial, reconnection.
+#include "detailspane.h"
+#include "guifixture.h"
+#include "logbrowser.h"
+#include "mainwindow.h"
+#include "notifier.h"
+#include "wizard.h"
+
+#include <QAbstractItemModelTester>
+#include <QAbstractButton>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QTableView>
+
+using namespace tz;
+using namespace tz::test;
+
+class TestApp : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void createsThroughTheWizard();
+    void wizardRefusalLandsOnItsPage();
+    void stopsAndStarts();
+    void showsDetails();
+    void crashNotifiesOnceAndActs();
+    void browsesAndSearchesTheLog();
+    void togglesLogging();
+    void denialIsACalmMessage();
+    void reconnectsWhenTheHelperComesBack();
+    void closingTheWindowKeepsRunning();
+    void cleanupTestCase();
+
+private:
+    int row(const QString &name) const { return m_app->model()->rowOf(name); }
+    std::optional<ServiceInfo> shown(const QString &name) const
+    {
+        const int r = row(name);
+        return r < 0 ? std::nullopt : std::optional<ServiceInfo>(m_app->model()->service(r));
+    }
+
+    std::unique_ptr<HelperFixture> f;
+    std::unique_ptr<SessionBus> m_session;
+    std::unique_ptr<FakeNotifications> m_notifications;
+    std::unique_ptr<App> m_app;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+void TestApp::initTestCase()
+{
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.path().toUtf8());
+    f = std::make_unique<HelperFixture>();
+    QVERIFY(f->start());
+    m_session = std::make_unique<SessionBus>();
+    QVERIFY(m_session->start());
+    m_notifications = std::make_unique<FakeNotifications>();
+    m_notifications->bus = QDBusConnection::connectToBus(m_session->address, QStringLiteral("notification-server"));
+    QVERIFY(m_notifications->bus.registerObject(QStringLiteral("/org/freedesktop/Notifications"), m_notifications.get(),
+                                                QDBusConnection::ExportAllSlots));
+    QVERIFY(m_notifications->bus.registerService(QStringLiteral("org.freedesktop.Notifications")));
+    // The app runs as alice, as a desktop user would; its services are alice's own.
+    const QDBusConnection system = f->harness.connectAs(f->alice.uid, f->alice.gid, QStringLiteral("app"));
+    const QDBusConnection session = QDBusConnection::connectToBus(m_session->address, QStringLiteral("app-session"));
+    m_app = std::make_unique<App>(system, session);
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_app->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_app->showWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->client()->isConnected(), 10000);
+    QVERIFY(!m_app->window()->offlineShown());
+}
+
+void TestApp::cleanupTestCase()
+{
+    m_tester.reset();
+    m_app.reset();
+    m_notifications.reset();
+    m_session.reset();
+    f.reset();
+}
+
+void TestApp::createsThroughTheWizard()
+{
+    ServiceWizard *wizard = m_app->openWizard();
+    QTRY_VERIFY_WITH_TIMEOUT(!wizard->currentTemplate().id.isEmpty(), 5000);
+    wizard->selectTemplate(QStringLiteral("foreground"));
+    QCOMPARE(wizard->currentTemplate().id, QStringLiteral("foreground"));
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ServiceWizard::ProgramPageId));
+    // Inline validation before anything reaches the helper.
+    QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral(".hidden")));
+    QVERIFY(!wizard->errorOf(QStringLiteral("name")).isEmpty());
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral("ticker")));
+    QVERIFY(wizard->setValue(QStringLiteral("command"), QStringLiteral("/nonexistent/prog")));
+    QCOMPARE(wizard->errorOf(QStringLiteral("command")), QStringLiteral("There is no such file."));
+    QVERIFY(wizard->setValue(QStringLiteral("command"), QStringLiteral("/bin/sh")));
+    QVERIFY(wizard->setValue(QStringLiteral("arguments"), QStringLiteral("-c 'i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.1; done'")));
+    QVERIFY(wizard->setValue(QStringLiteral("user"), QStringLiteral("tzalice")));
+    QVERIFY(wizard->errorOf(QStringLiteral("name")).isEmpty());
+    QVERIFY(wizard->button(QWizard::NextButton)->isEnabled());
+    wizard->next();
+    QVERIFY(wizard->setValue(QStringLiteral("environment"), QStringLiteral("{\"GREETING\":\"hello world\"}")));
+    wizard->next();
+    QVERIFY(wizard->setValue(QStringLiteral("log-size"), QStringLiteral("100")));
+    QVERIFY(!wizard->errorOf(QStringLiteral("log-size")).isEmpty());
+    QVERIFY(wizard->setValue(QStringLiteral("log-size"), QStringLiteral("8192")));
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ServiceWizard::ReviewPageId));
+    QVERIFY(wizard->summary().contains(QStringLiteral("ticker")));
+    QVERIFY(wizard->summary().contains(QStringLiteral("GREETING")));
+    QSignalSpy created(wizard, &ServiceWizard::created);
+    wizard->button(QWizard::FinishButton)->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(created.count() == 1, qPrintable(wizard->createError()), 15000);
+    // The table shows it without any refresh, and it comes up.
+    QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("ticker")) >= 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->state == QLatin1String("up") && shown(QStringLiteral("ticker"))->pid != 0, 15000);
+    QCOMPARE(shown(QStringLiteral("ticker"))->runAs, QStringLiteral("tzalice"));
+    QVERIFY(shown(QStringLiteral("ticker"))->logging);
+    QVERIFY(readFile(f->path(QStringLiteral("ticker/log/run"))).contains("s8192"));
+}
+
+void TestApp::wizardRefusalLandsOnItsPage()
+{
+    ServiceWizard *wizard = m_app->openWizard();
+    QTRY_VERIFY_WITH_TIMEOUT(!wizard->currentTemplate().id.isEmpty(), 5000);
+    wizard->selectTemplate(QStringLiteral("foreground"));
+    wizard->next();
+    wizard->setValue(QStringLiteral("name"), QStringLiteral("ticker")); // taken
+    wizard->setValue(QStringLiteral("command"), QStringLiteral("/bin/true"));
+    wizard->setValue(QStringLiteral("user"), QStringLiteral("tzalice"));
+    wizard->next();
+    wizard->next();
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ServiceWizard::ReviewPageId));
+    wizard->button(QWizard::FinishButton)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(ServiceWizard::ProgramPageId), 10000);
+    QCOMPARE(wizard->errorOf(QStringLiteral("name")), QStringLiteral("A service with this name already exists. Choose another name."));
+    wizard->close();
+}
+
+void TestApp::stopsAndStarts()
+{
+    MainWindow *w = m_app->window();
+    w->selectServices({QStringLiteral("ticker")});
+    QCOMPARE(w->selectedNames(), QStringList{QStringLiteral("ticker")});
+    QVERIFY(w->action(MainWindow::Act::Stop)->isEnabled());
+    w->action(MainWindow::Act::Stop)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->state == QLatin1String("down"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->want, QStringLiteral("down"), 5000);
+    QCOMPARE(w->table()->model()->index(w->table()->selectionModel()->selectedRows().first().row(), ServiceModel::StateColumn).data().toString(),
+             QStringLiteral("down"));
+    w->action(MainWindow::Act::Start)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->state == QLatin1String("up"), 5000);
+    const quint32 before = shown(QStringLiteral("ticker"))->pid;
+    w->action(MainWindow::Act::Restart)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->pid != before && shown(QStringLiteral("ticker"))->pid != 0, 10000);
+    QVERIFY(w->messageText().isEmpty());
+}
+
+void TestApp::showsDetails()
+{
+    DetailsPane *d = m_app->window()->details();
+    QTRY_COMPARE_WITH_TIMEOUT(d->serviceName(), QStringLiteral("ticker"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(d->runView()->toPlainText().contains(QStringLiteral("setuidgid 'tzalice'")), 5000);
+    // The restart above is in the exit history, as asked for.
+    QTRY_VERIFY_WITH_TIMEOUT(d->exitList()->count() >= 2, 5000);
+    QStringList exits;
+    for (int i = 0; i < d->exitList()->count(); ++i)
+        exits << d->exitList()->item(i)->text();
+    QVERIFY2(exits.first().contains(QStringLiteral("stopped on request")),
+             qPrintable(exits.join(QLatin1Char('|')) + QLatin1Char('\n') + d->runView()->toPlainText()));
+    QTRY_VERIFY_WITH_TIMEOUT(d->logView()->toPlainText().contains(QStringLiteral("tick")), 10000);
+}
+
+void TestApp::crashNotifiesOnceAndActs()
+{
+    // Created through the client, as the wizard would: a daemon that dies after 0.3 s with 3.
+    QSignalSpy done(this, &QObject::destroyed);
+    bool created = false;
+    ParameterMap p = foreground(QStringLiteral("echo starting; sleep 0.3; exit 3"), QStringLiteral("tzalice"));
+    m_app->client()->create(QStringLiteral("foreground"), QStringLiteral("crasher"), p, [&](const CallResult &r) {
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        created = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(created, 10000);
+    auto forCrasher = [&] {
+        QList<FakeNotifications::Request> out;
+        for (const auto &r : m_notifications->requests)
+            if (r.summary.contains(QStringLiteral("crasher")))
+                out.append(r);
+        return out;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(forCrasher().size() >= 2, 20000);
+    for (const auto &r : m_notifications->requests)
+        QVERIFY2(r.summary.contains(QStringLiteral("crasher")), qPrintable(r.summary + QLatin1Char(' ') + r.body));
+    const auto first = forCrasher().first();
+    QCOMPARE(first.replaces, 0u);
+    QVERIFY2(first.summary.contains(QStringLiteral("crasher")), qPrintable(first.summary));
+    QVERIFY2(first.body.contains(QStringLiteral("exited 3 after")), qPrintable(first.body));
+    QCOMPARE(first.actions, (QStringList{QStringLiteral("show-log"), QStringLiteral("Show log"), QStringLiteral("restart"),
+                                         QStringLiteral("Restart"), QStringLiteral("keep-stopped"), QStringLiteral("Keep stopped")}));
+    // A crash loop updates the one notification instead of stacking new ones.
+    for (int i = 1; i < forCrasher().size(); ++i)
+        QCOMPARE(forCrasher()[i].replaces, first.id);
+    // "Keep stopped" from the notification stops the service.
+    m_notifications->invoke(first.id, QStringLiteral("keep-stopped"));
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("crasher"))->want == QLatin1String("down"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("crasher"))->state == QLatin1String("down"), 10000);
+    // "Show log" opens the log browser on it.
+    m_notifications->invoke(first.id, QStringLiteral("show-log"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->window()->findChildren<LogBrowser *>().isEmpty() == false
+                                 || !QApplication::topLevelWidgets().isEmpty(), 5000);
+    LogBrowser *browser = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *b = qobject_cast<LogBrowser *>(w); b && b->service() == QLatin1String("crasher") && b->isVisible())
+                browser = b;
+        return browser != nullptr;
+    }(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(browser->model()->rowCount() >= 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(browser->jumpToLastCrash(), 5000);
+    browser->close();
+}
+
+void TestApp::browsesAndSearchesTheLog()
+{
+    LogBrowser *browser = m_app->window()->openLog(QStringLiteral("ticker"));
+    QTRY_VERIFY2_WITH_TIMEOUT(browser->model()->rowCount() >= 20, qPrintable(browser->findChildren<QLabel *>().last()->text()), 15000);
+    const int before = browser->model()->rowCount();
+    // Following current: new lines arrive while the window is open.
+    QTRY_VERIFY_WITH_TIMEOUT(browser->model()->rowCount() > before + 5, 10000);
+    browser->search(QStringLiteral("^tick [0-9]*7$"), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!browser->model()->searching() && browser->model()->matchCount() >= 1, 10000);
+    browser->setFilterMatching(true);
+    for (int r = 0; r < browser->model()->rowCount(); ++r)
+        QVERIFY(browser->model()->index(r, LogModel::TextColumn).data().toString().endsWith(QLatin1Char('7')));
+    QVERIFY(browser->model()->index(0, LogModel::TimeColumn).data(LogModel::UnixMsRole).isValid());
+    browser->close();
+}
+
+void TestApp::togglesLogging()
+{
+    MainWindow *w = m_app->window();
+    w->selectServices({QStringLiteral("ticker")});
+    QTRY_VERIFY(w->action(MainWindow::Act::Logging)->isChecked());
+    w->action(MainWindow::Act::Logging)->trigger(); // now unchecked: off
+    QTRY_VERIFY_WITH_TIMEOUT(!shown(QStringLiteral("ticker"))->logging, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(w->messageText().contains(QStringLiteral("Logging is off")), 5000);
+    w->action(MainWindow::Act::Logging)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->logging, 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->state == QLatin1String("up"),
+                              qPrintable(shown(QStringLiteral("ticker"))->state + QLatin1Char('/') + shown(QStringLiteral("ticker"))->want), 30000);
+}
+
+void TestApp::denialIsACalmMessage()
+{
+    // bob may manage only his own services: alice's are refused by polkit.
+    HelperClient bob(f->harness.connectAs(f->bob.uid, f->bob.gid, QStringLiteral("bob-app")));
+    ServiceModel model;
+    MainWindow w(&bob, &model);
+    connect(&bob, &HelperClient::servicesListed, &model, &ServiceModel::setServices);
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(QStringLiteral("ticker")) >= 0, 5000);
+    w.selectServices({QStringLiteral("ticker")});
+    w.action(MainWindow::Act::Stop)->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(w.messageText(), QStringLiteral("You are not allowed to do this. Nothing was changed; an administrator can do it for you."), 5000);
+    QCOMPARE(shown(QStringLiteral("ticker"))->state, QStringLiteral("up"));
+}
+
+void TestApp::reconnectsWhenTheHelperComesBack()
+{
+    const quint32 pid = shown(QStringLiteral("ticker"))->pid;
+    f->harness.killHelper(SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->window()->offlineShown(), 5000);
+    QVERIFY(!m_app->window()->action(MainWindow::Act::Start)->isEnabled());
+    QVERIFY(f->harness.startHelper(f->scanDir));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_app->window()->offlineShown(), 10000);
+    QCOMPARE(shown(QStringLiteral("ticker"))->pid, pid);
+}
+
+void TestApp::closingTheWindowKeepsRunning()
+{
+    MainWindow *w = m_app->window();
+    QVERIFY(w->isVisible());
+    w->close();
+    QVERIFY(!w->isVisible());
+    QVERIFY(!QApplication::quitOnLastWindowClosed());
+    m_app->showWindow();
+    QVERIFY(w->isVisible());
+}
+
+QTEST_MAIN(TestApp)
+#include "test_app.moc"
