@@ -38,7 +38,9 @@ void TreeWatcher::addWatch(const QString &name, Kind kind)
     uint32_t mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR;
     if (kind == Kind::Supervise) {
         path += QStringLiteral("/supervise");
-        mask = IN_MOVED_TO | IN_CREATE | IN_ONLYDIR;
+        // Closing supervise/lock is supervise exiting: no file changes then. Other
+        // closes are ignored below, or the helper's own reads would wake it up.
+        mask = IN_MOVED_TO | IN_CREATE | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_ONLYDIR;
     }
     const int wd = ::inotify_add_watch(m_fd, QFile::encodeName(path).constData(), mask);
     if (wd >= 0)
@@ -94,6 +96,9 @@ void TreeWatcher::readEvents()
                 if (child == QLatin1String("supervise") && (e->mask & (IN_CREATE | IN_MOVED_TO)))
                     addWatch(it->name, Kind::Supervise);
                 touched.insert(it->name);
+            } else if (e->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
+                if (child == QLatin1String("lock"))
+                    touched.insert(it->name);
             } else if (child == QLatin1String("exits")) {
                 exits.insert(it->name);
                 touched.insert(it->name);

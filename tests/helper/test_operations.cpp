@@ -20,6 +20,7 @@ private Q_SLOTS:
     void createsARunningLoggedService();
     void showsDetails();
     void controlsAndSignalsWithin100ms();
+    void signalsSuperviseLeaving();
     void signalsCrashesWithExitCodeAndSignal();
     void togglesLoggingWithoutLosingLines();
     void listsAndPassesLogFiles();
@@ -145,6 +146,32 @@ void TestOperations::controlsAndSignalsWithin100ms()
     QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("start"))), QString());
     QVERIFY(waitFor([&] { return f->find(name)->want == QLatin1String("up"); }));
     QCOMPARE(errorOf(f->asAlice->Control(name, QStringLiteral("explode"))), QLatin1String(errors::invalidParameter));
+}
+
+void TestOperations::signalsSuperviseLeaving()
+{
+    // supervise leaving (svc -x) changes no file; its lock closing tells. svscan
+    // starts a new one at its next scan, up to 5 s later.
+    ParameterMap p = foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzalice"), false);
+    p.insert(QStringLiteral("start"), QStringLiteral("false"));
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("leaver"), p)), QString());
+    QVERIFY(f->waitState(QStringLiteral("leaver"), QStringLiteral("down")));
+    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    const int fd = ::open(QFile::encodeName(f->path(QStringLiteral("leaver/supervise/control"))).constData(), O_WRONLY | O_NONBLOCK);
+    QVERIFY(fd >= 0);
+    QCOMPARE(::write(fd, "x", 1), ssize_t(1));
+    ::close(fd);
+    auto sawState = [&](const QString &state) {
+        for (const QList<QVariant> &c : changed) {
+            const ServiceInfo info = c.first().value<ServiceInfo>();
+            if (info.name == QLatin1String("leaver") && info.state == state)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sawState(QString()), 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(sawState(QStringLiteral("down")), 10000);
+    QCOMPARE(errorOf(f->root->Remove(QStringLiteral("leaver"), true)), QString());
 }
 
 void TestOperations::signalsCrashesWithExitCodeAndSignal()
