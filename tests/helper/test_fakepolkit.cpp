@@ -75,6 +75,7 @@ private Q_SLOTS:
     void slowPolkitDoesNotBlockTheHelper();
     void deniedMeansNotAuthorized();
     void missingPolkitMeansNotAuthorized();
+    void helperSleepsWhileNothingHappens();
     void cleanupTestCase();
 
 private:
@@ -164,6 +165,27 @@ void TestFakePolkit::missingPolkitMeansNotAuthorized()
     QCOMPARE(f->find(QStringLiteral("svc"))->state, QStringLiteral("up"));
     QCOMPARE(f->find(QStringLiteral("svc"))->pid, pid);
     QVERIFY(m_fakeBus.registerService(QStringLiteral("org.freedesktop.PolicyKit1")));
+}
+
+// utime + stime of a process, in clock ticks.
+static qint64 cpuTicks(qint64 pid)
+{
+    const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.size() > 12 ? fields[11].toLongLong() + fields[12].toLongLong() : -1;
+}
+
+void TestFakePolkit::helperSleepsWhileNothingHappens()
+{
+    // No polling timer, no busy loop: a second of a quiet tree costs the helper
+    // (next to) nothing.
+    const qint64 pid = f->harness.helperPid();
+    QTest::qWait(200);
+    const qint64 before = cpuTicks(pid);
+    QTest::qWait(1500);
+    const qint64 after = cpuTicks(pid);
+    QVERIFY(before >= 0);
+    QVERIFY2(after - before <= 1, qPrintable(QStringLiteral("%1 ticks").arg(after - before)));
 }
 
 QTEST_GUILESS_MAIN(TestFakePolkit)
