@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,12 @@ namespace {
 QString sourceFile(const char *relative)
 {
     return QStringLiteral(TAZUNA_SOURCE_DIR "/") + QLatin1String(relative);
+}
+
+// The daemons die with the test even when it aborts before its destructors run.
+void dieWithParent(QProcess &p)
+{
+    p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 void killAndReap(std::unique_ptr<QProcess> &p)
@@ -68,6 +75,7 @@ DbusHarness::~DbusHarness()
 
 bool DbusHarness::startBus(bool allowRootPolkitName)
 {
+    toolDir(); // stops here, before any daemon runs, when TAZUNA_BIN is missing
     const QString socket = m_dir.filePath(QStringLiteral("system_bus_socket"));
     QByteArray conf =
         "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
@@ -102,6 +110,7 @@ bool DbusHarness::startBus(bool allowRootPolkitName)
     writeFile(confPath, conf);
 
     m_bus = std::make_unique<QProcess>();
+    dieWithParent(*m_bus);
     m_bus->setProgram(QStringLiteral("dbus-daemon"));
     m_bus->setArguments({QStringLiteral("--config-file=") + confPath, QStringLiteral("--nofork"), QStringLiteral("--print-address")});
     m_bus->start();
@@ -145,6 +154,7 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
     m_polkit = std::make_unique<QProcess>();
+    dieWithParent(*m_polkit);
     m_polkit->setProcessEnvironment(env);
     m_polkit->setProcessChannelMode(QProcess::MergedChannels);
     m_polkit->setProgram(QStringLiteral("unshare"));
@@ -176,6 +186,7 @@ bool DbusHarness::startHelper(const QString &scanDir, const QStringList &extraAr
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
     m_helper = std::make_unique<QProcess>();
+    dieWithParent(*m_helper);
     m_helper->setProcessEnvironment(env);
     m_helper->setProcessChannelMode(QProcess::MergedChannels);
     m_helper->setProgram(toolPath(QStringLiteral("tazuna-helper")));
