@@ -500,6 +500,15 @@ void Helper::refreshService(const QString &name)
     if (!fd.ok())
         return resync();
     const ServiceInfo info = m_tree.info(name, fd.value().get());
+    // A supervise that is starting writes status before it opens its fifos, and
+    // opening them changes no file: while a fresh status says nobody runs it yet,
+    // look again shortly. This ends within a second of the last status change.
+    struct stat st {};
+    if (info.state.isEmpty() && ::fstatat(fd.value().get(), paths::status, &st, 0) == 0) {
+        const qint64 age = QDateTime::currentMSecsSinceEpoch() - (qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000);
+        if (age >= 0 && age < 1000)
+            QTimer::singleShot(50, this, [this, name] { refreshService(name); });
+    }
     if (sameApartFromTime(*known, info))
         return;
     *known = info;
