@@ -143,10 +143,13 @@ LogBrowser::LogBrowser(const QString &service, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(LogModel::TimeColumn, QHeaderView::Interactive);
-    m_view->setColumnWidth(LogModel::TimeColumn, m_view->fontMetrics().horizontalAdvance(QStringLiteral("0000/00/00 00:00:00.000__")));
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::TypeWriter);
     m_view->setFont(mono);
+    // Measured in the view's own font, with room for the widest date the locale writes.
+    m_view->setColumnWidth(LogModel::TimeColumn,
+                           QFontMetrics(mono).horizontalAdvance(m_model->timeText(QDateTime(QDate(2000, 12, 28), QTime(23, 59, 59, 999)).toMSecsSinceEpoch()))
+                               + 24);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *copyAction = new QAction(tr("Copy"), m_view);
     copyAction->setShortcut(QKeySequence::Copy);

@@ -19,12 +19,13 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QWizardPage>
+
+#include <optional>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -32,6 +33,53 @@
 namespace tz {
 
 namespace {
+
+// Splits an argument line the way a POSIX shell splits words: single quotes keep
+// everything literally, double quotes and backslashes escape; nothing is expanded.
+// Returns nullopt when a quote is left open.
+std::optional<QStringList> splitArguments(const QString &line)
+{
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    QChar quote;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (quote == QLatin1Char('\'')) {
+            if (c == QLatin1Char('\''))
+                quote = QChar();
+            else
+                word += c;
+        } else if (quote == QLatin1Char('"')) {
+            if (c == QLatin1Char('"'))
+                quote = QChar();
+            else if (c == QLatin1Char('\\') && i + 1 < line.size()
+                     && QStringLiteral("\"\\$`").contains(line[i + 1]))
+                word += line[++i];
+            else
+                word += c;
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+            inWord = true;
+        } else if (c == QLatin1Char('\\') && i + 1 < line.size()) {
+            word += line[++i];
+            inWord = true;
+        } else if (c.isSpace()) {
+            if (inWord)
+                words.append(word);
+            word.clear();
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (!quote.isNull())
+        return std::nullopt;
+    if (inWord)
+        words.append(word);
+    return words;
+}
 
 QString currentUser()
 {
@@ -172,8 +220,11 @@ public:
         if (f.spec.type == QLatin1String("args")) {
             if (text.trimmed().isEmpty())
                 return {};
+            const auto words = splitArguments(text);
+            if (!words)
+                return {};
             QJsonArray args;
-            for (const QString &a : QProcess::splitCommand(text))
+            for (const QString &a : *words)
                 args.append(a);
             return QString::fromUtf8(QJsonDocument(args).toJson(QJsonDocument::Compact));
         }

@@ -2,6 +2,7 @@
 // Screenshots of the main window, the wizard, the log browser and the tray menu, in English
 // and Japanese, against the real helper on a real X server; written to $TAZUNA_SCREENSHOTS.
 #include "app.h"
+#include "detailspane.h"
 #include "guifixture.h"
 #include "i18n.h"
 #include "logbrowser.h"
@@ -10,6 +11,7 @@
 #include "wizard.h"
 
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QScreen>
 #include <QTableView>
 
