@@ -20,8 +20,8 @@
         <translation>This service no longer exists. It may have been removed a moment ago.</translation>
     </message>
     <message>
-        <source>This name cannot be used. Use letters, digits, '-', '_' or '.', without '/' and not starting with '.'.</source>
-        <translation>This name cannot be used. Use letters, digits, '-', '_' or '.', without '/' and not starting with '.'.</translation>
+        <source>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</source>
+        <translation>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</translation>
     </message>
     <message>
         <source>A service with this name already exists. Choose another name.</source>
@@ -36,8 +36,8 @@
         <translation>This log file is gone, probably rotated away. Open the log again.</translation>
     </message>
     <message>
-        <source>There is no user with this name on this computer. Check the "Run as" field.</source>
-        <translation>There is no user with this name on this computer. Check the "Run as" field.</translation>
+        <source>There is no user with this name on this computer. Check the &quot;Run as&quot; field.</source>
+        <translation>There is no user with this name on this computer. Check the &quot;Run as&quot; field.</translation>
     </message>
     <message>
         <source>The program cannot be run by the chosen user. Check the path and that the file is executable.</source>
@@ -52,8 +52,8 @@
         <translation>The service is busy with another change. Try again in a moment.</translation>
     </message>
     <message>
-        <source>The value of "%1" is not accepted. Correct it and try again.</source>
-        <translation>The value of "%1" is not accepted. Correct it and try again.</translation>
+        <source>The value of &quot;%1&quot; is not accepted. Correct it and try again.</source>
+        <translation>The value of &quot;%1&quot; is not accepted. Correct it and try again.</translation>
     </message>
     <message>
         <source>One of the values is not accepted. Check the fields and try again.</source>
@@ -219,8 +219,8 @@
         <translation>This field is required.</translation>
     </message>
     <message>
-        <source>Use up to 64 letters, digits, '.', '-', '_', '@' or '+', not starting with '.'.</source>
-        <translation>Use up to 64 letters, digits, '.', '-', '_', '@' or '+', not starting with '.'.</translation>
+        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</source>
+        <translation>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</translation>
     </message>
     <message>
         <source>Enter a whole number.</source>
@@ -239,8 +239,8 @@
         <translation>This file is not executable.</translation>
     </message>
     <message>
-        <source>Give the full path, starting with '/'.</source>
-        <translation>Give the full path, starting with '/'.</translation>
+        <source>Give the full path, starting with &apos;/&apos;.</source>
+        <translation>Give the full path, starting with &apos;/&apos;.</translation>
     </message>
     <message>
         <source>There is no such folder.</source>
@@ -263,8 +263,8 @@
         <translation>Value</translation>
     </message>
     <message>
-        <source>e.g. --port 8080 "a b"</source>
-        <translation>e.g. --port 8080 "a b"</translation>
+        <source>e.g. --port 8080 &quot;a b&quot;</source>
+        <translation>e.g. --port 8080 &quot;a b&quot;</translation>
     </message>
     <message>
         <source>empty: the service directory</source>
@@ -314,7 +314,10 @@
     </message>
     <message numerus="yes">
         <source>%n services selected</source>
-        <translation><numerusform>%n service selected</numerusform><numerusform>%n services selected</numerusform></translation>
+        <translation>
+            <numerusform>%n service selected</numerusform>
+            <numerusform>%n services selected</numerusform>
+        </translation>
     </message>
     <message>
         <source>No service selected</source>
@@ -365,8 +368,8 @@
         <translation>runs as %1</translation>
     </message>
     <message>
-        <source>made from template "%1"</source>
-        <translation>made from template "%1"</translation>
+        <source>made from template &quot;%1&quot;</source>
+        <translation>made from template &quot;%1&quot;</translation>
     </message>
     <message>
         <source>(no log/run: output is not logged)</source>
@@ -477,11 +480,17 @@
     </message>
     <message numerus="yes">
         <source>%n line(s)</source>
-        <translation><numerusform>%n line</numerusform><numerusform>%n lines</numerusform></translation>
+        <translation>
+            <numerusform>%n line</numerusform>
+            <numerusform>%n lines</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
-        <translation><numerusform>%n file</numerusform><numerusform>%n files</numerusform></translation>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
     </message>
     <message>
         <source>reading…</source>
@@ -497,7 +506,10 @@
     </message>
     <message numerus="yes">
         <source>%n match(es)</source>
-        <translation><numerusform>%n match</numerusform><numerusform>%n matches</numerusform></translation>
+        <translation>
+            <numerusform>%n match</numerusform>
+            <numerusform>%n matches</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -592,8 +604,8 @@ file: %2</translation>
         <translation>HUP — reload</translation>
     </message>
     <message>
-        <source>Send HUP, which many daemons take as "reread your configuration" (svc -h)</source>
-        <translation>Send HUP, which many daemons take as "reread your configuration" (svc -h)</translation>
+        <source>Send HUP, which many daemons take as &quot;reread your configuration&quot; (svc -h)</source>
+        <translation>Send HUP, which many daemons take as &quot;reread your configuration&quot; (svc -h)</translation>
     </message>
     <message>
         <source>ALRM — alarm</source>
@@ -624,8 +636,8 @@ file: %2</translation>
         <translation>&amp;Logging</translation>
     </message>
     <message>
-        <source>On: the service's output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
-        <translation>On: the service's output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</translation>
+        <source>On: the service&apos;s output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
+        <translation>On: the service&apos;s output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</translation>
     </message>
     <message>
         <source>Re&amp;move…</source>
@@ -648,8 +660,8 @@ file: %2</translation>
         <translation>Show &amp;log</translation>
     </message>
     <message>
-        <source>Browse the selected service's log</source>
-        <translation>Browse the selected service's log</translation>
+        <source>Browse the selected service&apos;s log</source>
+        <translation>Browse the selected service&apos;s log</translation>
     </message>
     <message>
         <source>Actions</source>
@@ -693,7 +705,10 @@ file: %2</translation>
     </message>
     <message numerus="yes">
         <source>Remove %n service(s): %1?</source>
-        <translation><numerusform>Remove the service %1?</numerusform><numerusform>Remove %n services: %1?</numerusform></translation>
+        <translation>
+            <numerusform>Remove the service %1?</numerusform>
+            <numerusform>Remove %n services: %1?</numerusform>
+        </translation>
     </message>
     <message>
         <source>Each service and its logger are stopped, then its directory is taken out of the service directory. Its log files are kept unless you tick the box below.</source>
@@ -740,7 +755,10 @@ file: %2</translation>
     </message>
     <message numerus="yes">
         <source>It was restarted %n time(s) in the last minute.</source>
-        <translation><numerusform>It was restarted once in the last minute.</numerusform><numerusform>It was restarted %n times in the last minute.</numerusform></translation>
+        <translation>
+            <numerusform>It was restarted once in the last minute.</numerusform>
+            <numerusform>It was restarted %n times in the last minute.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Show log</source>
@@ -791,11 +809,17 @@ file: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation><numerusform>%n s</numerusform><numerusform>%n s</numerusform></translation>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation><numerusform>%n min</numerusform><numerusform>%n min</numerusform></translation>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
@@ -803,7 +827,10 @@ file: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n day(s)</source>
-        <translation><numerusform>%n day</numerusform><numerusform>%n days</numerusform></translation>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
     <message>
         <source>root</source>
@@ -972,7 +999,10 @@ file: %2</translation>
     <name>tz::Tray</name>
     <message numerus="yes">
         <source>Tazuna: all %n service(s) up</source>
-        <translation><numerusform>Tazuna: the service is up</numerusform><numerusform>Tazuna: all %n services up</numerusform></translation>
+        <translation>
+            <numerusform>Tazuna: the service is up</numerusform>
+            <numerusform>Tazuna: all %n services up</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tazuna: %1 of %2 services up</source>

@@ -20,7 +20,7 @@
         <translation>このサービスはもう存在しません。直前に削除された可能性があります。</translation>
     </message>
     <message>
-        <source>This name cannot be used. Use letters, digits, '-', '_' or '.', without '/' and not starting with '.'.</source>
+        <source>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</source>
         <translation>この名前は使えません。英数字と「-」「_」「.」を使い、「/」を含めず、「.」で始めないでください。</translation>
     </message>
     <message>
@@ -36,7 +36,7 @@
         <translation>このログファイルはなくなりました (ローテートで削除されたようです)。ログを開き直してください。</translation>
     </message>
     <message>
-        <source>There is no user with this name on this computer. Check the "Run as" field.</source>
+        <source>There is no user with this name on this computer. Check the &quot;Run as&quot; field.</source>
         <translation>この名前のユーザーはこのコンピューターにいません。「実行ユーザー」欄を確認してください。</translation>
     </message>
     <message>
@@ -52,7 +52,7 @@
         <translation>このサービスは別の変更を処理中です。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <source>The value of "%1" is not accepted. Correct it and try again.</source>
+        <source>The value of &quot;%1&quot; is not accepted. Correct it and try again.</source>
         <translation>「%1」の値が受け付けられませんでした。修正してからやり直してください。</translation>
     </message>
     <message>
@@ -219,7 +219,7 @@
         <translation>この欄は必須です。</translation>
     </message>
     <message>
-        <source>Use up to 64 letters, digits, '.', '-', '_', '@' or '+', not starting with '.'.</source>
+        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</source>
         <translation>英数字と「.」「-」「_」「@」「+」で 64 文字まで。「.」で始めないでください。</translation>
     </message>
     <message>
@@ -239,7 +239,7 @@
         <translation>このファイルには実行権限がありません。</translation>
     </message>
     <message>
-        <source>Give the full path, starting with '/'.</source>
+        <source>Give the full path, starting with &apos;/&apos;.</source>
         <translation>「/」で始まるフルパスで指定してください。</translation>
     </message>
     <message>
@@ -263,8 +263,8 @@
         <translation>値</translation>
     </message>
     <message>
-        <source>e.g. --port 8080 "a b"</source>
-        <translation>例: --port 8080 "a b"</translation>
+        <source>e.g. --port 8080 &quot;a b&quot;</source>
+        <translation>例: --port 8080 &quot;a b&quot;</translation>
     </message>
     <message>
         <source>empty: the service directory</source>
@@ -314,7 +314,9 @@
     </message>
     <message numerus="yes">
         <source>%n services selected</source>
-        <translation><numerusform>%n 個のサービスを選択中</numerusform></translation>
+        <translation>
+            <numerusform>%n 個のサービスを選択中</numerusform>
+        </translation>
     </message>
     <message>
         <source>No service selected</source>
@@ -365,7 +367,7 @@
         <translation>%1 として実行</translation>
     </message>
     <message>
-        <source>made from template "%1"</source>
+        <source>made from template &quot;%1&quot;</source>
         <translation>テンプレート「%1」から作成</translation>
     </message>
     <message>
@@ -477,11 +479,15 @@
     </message>
     <message numerus="yes">
         <source>%n line(s)</source>
-        <translation><numerusform>%n 行</numerusform></translation>
+        <translation>
+            <numerusform>%n 行</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
-        <translation><numerusform>%n ファイル</numerusform></translation>
+        <translation>
+            <numerusform>%n ファイル</numerusform>
+        </translation>
     </message>
     <message>
         <source>reading…</source>
@@ -497,7 +503,9 @@
     </message>
     <message numerus="yes">
         <source>%n match(es)</source>
-        <translation><numerusform>%n 件一致</numerusform></translation>
+        <translation>
+            <numerusform>%n 件一致</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -592,7 +600,7 @@ file: %2</source>
         <translation>HUP — 設定の再読み込み</translation>
     </message>
     <message>
-        <source>Send HUP, which many daemons take as "reread your configuration" (svc -h)</source>
+        <source>Send HUP, which many daemons take as &quot;reread your configuration&quot; (svc -h)</source>
         <translation>HUP を送ります。多くのデーモンは「設定を読み直せ」と解釈します (svc -h)</translation>
     </message>
     <message>
@@ -624,7 +632,7 @@ file: %2</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <source>On: the service's output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
+        <source>On: the service&apos;s output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
         <translation>オン: サービスの出力を multilog で log/main に残し、ローテートします。切り替えのためにサービスが 1 回再起動します。</translation>
     </message>
     <message>
@@ -648,7 +656,7 @@ file: %2</source>
         <translation>ログを表示(&amp;L)</translation>
     </message>
     <message>
-        <source>Browse the selected service's log</source>
+        <source>Browse the selected service&apos;s log</source>
         <translation>選択したサービスのログを閲覧します</translation>
     </message>
     <message>
@@ -693,7 +701,9 @@ file: %2</source>
     </message>
     <message numerus="yes">
         <source>Remove %n service(s): %1?</source>
-        <translation><numerusform>%n 個のサービス (%1) を削除しますか?</numerusform></translation>
+        <translation>
+            <numerusform>%n 個のサービス (%1) を削除しますか?</numerusform>
+        </translation>
     </message>
     <message>
         <source>Each service and its logger are stopped, then its directory is taken out of the service directory. Its log files are kept unless you tick the box below.</source>
@@ -740,7 +750,9 @@ file: %2</source>
     </message>
     <message numerus="yes">
         <source>It was restarted %n time(s) in the last minute.</source>
-        <translation><numerusform>この 1 分間に %n 回再起動しました。</numerusform></translation>
+        <translation>
+            <numerusform>この 1 分間に %n 回再起動しました。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Show log</source>
@@ -791,11 +803,15 @@ file: %2</source>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation><numerusform>%n 秒</numerusform></translation>
+        <translation>
+            <numerusform>%n 秒</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation><numerusform>%n 分</numerusform></translation>
+        <translation>
+            <numerusform>%n 分</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
@@ -803,7 +819,9 @@ file: %2</source>
     </message>
     <message numerus="yes">
         <source>%n day(s)</source>
-        <translation><numerusform>%n 日</numerusform></translation>
+        <translation>
+            <numerusform>%n 日</numerusform>
+        </translation>
     </message>
     <message>
         <source>root</source>
@@ -972,7 +990,9 @@ file: %2</source>
     <name>tz::Tray</name>
     <message numerus="yes">
         <source>Tazuna: all %n service(s) up</source>
-        <translation><numerusform>Tazuna: %n 個のサービスがすべて稼働中</numerusform></translation>
+        <translation>
+            <numerusform>Tazuna: %n 個のサービスがすべて稼働中</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tazuna: %1 of %2 services up</source>
