@@ -5,6 +5,7 @@
 #include "logindex.h"
 #include "logmodel.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 class QAction;

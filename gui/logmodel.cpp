@@ -2,6 +2,7 @@
 // LogModel: rows read on demand from the index; search and filter computed by a worker.
 #include "logmodel.h"
 
+#include <QDateTime>
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 

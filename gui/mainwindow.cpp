@@ -7,6 +7,7 @@
 #include "logbrowser.h"
 #include "logline.h"
 
+#include <QDateTime>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>

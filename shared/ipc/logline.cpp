@@ -2,51 +2,38 @@
 // Decoding multilog lines: "@" + 24 hex digits (TAI64N), a blank, the text.
 #include "logline.h"
 
+#include "tai64n.h"
+
+#include <string_view>
+
 namespace tz {
 
-namespace {
-
-int hexValue(char c)
+std::optional<qint64> decodeTai64nLabel(QByteArrayView label)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    const auto stamp = parseTai64n(std::string_view(label.data(), static_cast<std::size_t>(label.size())));
+    if (!stamp || stamp->seconds < tai64Epoch || stamp->nanoseconds > 999999999u)
+        return std::nullopt;
+    const std::uint64_t unixSeconds = stamp->seconds - tai64Epoch;
+    if (unixSeconds > std::uint64_t{1} << 40)
+        return std::nullopt;
+    return static_cast<qint64>(unixSeconds) * 1000 + stamp->nanoseconds / 1000000;
 }
 
-} // namespace
-
-LogLine decodeLogLine(const QByteArray &raw)
+LogLine decodeLogLine(QByteArrayView raw)
 {
-    QByteArray line = raw;
-    if (line.endsWith('\n'))
-        line.chop(1);
-    LogLine out;
-    if (line.size() >= 26 && line[0] == '@' && line[25] == ' ') {
-        quint64 seconds = 0;
-        quint32 nanos = 0;
-        bool ok = true;
-        for (int i = 1; i <= 24 && ok; ++i) {
-            const int v = hexValue(line[i]);
-            ok = v >= 0;
-            if (i <= 16)
-                seconds = (seconds << 4) | static_cast<quint64>(v);
-            else
-                nanos = (nanos << 4) | static_cast<quint32>(v);
-        }
-        // daemontools' label of Unix time t is 2^62 + 10 + t.
-        constexpr quint64 epoch = (quint64{1} << 62) + 10;
-        if (ok && seconds >= epoch && nanos < 1000000000u) {
-            out.unixMs = static_cast<qint64>(seconds - epoch) * 1000 + nanos / 1000000;
-            out.text = QString::fromUtf8(line.mid(26));
-            return out;
+    while (!raw.isEmpty() && (raw.back() == '\n' || raw.back() == '\r'))
+        raw.chop(1);
+    LogLine line;
+    if (raw.size() >= qsizetype(tai64nTextSize)) {
+        line.unixMs = decodeTai64nLabel(raw.first(qsizetype(tai64nTextSize)));
+        if (line.unixMs) {
+            raw = raw.sliced(qsizetype(tai64nTextSize));
+            if (!raw.isEmpty() && raw.front() == ' ')
+                raw = raw.sliced(1);
         }
     }
-    out.text = QString::fromUtf8(line);
-    return out;
+    line.text = QString::fromUtf8(raw);
+    return line;
 }
 
 } // namespace tz
