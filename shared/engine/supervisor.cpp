@@ -456,8 +456,10 @@ void Supervisor::spawn()
     m_startedMs = monotonicMs();
     m_stopRequested = false;
     m_lastSignal = 0;
-    announce();
 
+    // The child record goes to disk before status names the pid: whoever sees the
+    // pid in status (and may kill -9 this supervise) must find the record that lets
+    // the next supervise adopt the process instead of starting a second copy.
     // The child is ours and not yet reaped, so its /proc entry is there even if it
     // already died.
     ChildRecord record;
@@ -471,6 +473,7 @@ void Supervisor::spawn()
         if (const auto written = replaceFile(m_o.dirFd, paths::childNew, paths::child, encodeChildRecord(record)); !written)
             report(located("write", paths::childNew, written.error().err));
     }
+    announce();
     if (m_backoffConfig)
         writeBackoff();
 }
