@@ -135,6 +135,15 @@ bool writeAll(int fd, std::string_view data)
     return true;
 }
 
+long readSome(int fd, char *buf, std::size_t size)
+{
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, size);
+        if (n >= 0 || errno != EINTR)
+            return static_cast<long>(n);
+    }
+}
+
 void Diag::exitNow(int code) { ::_exit(code); }
 
 } // namespace tz

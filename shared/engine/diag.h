@@ -54,6 +54,10 @@ using Done = Result<Ok>; // success with no value, or the Failure
 // when a write fails (0 bytes written counts as failure with errno EIO).
 bool writeAll(int fd, std::string_view data);
 
+// One read(2) into buf, retried on EINTR: the byte count, 0 at end of input,
+// -1 with errno set on failure.
+long readSome(int fd, char *buf, std::size_t size);
+
 // Marks the place in a message where the reason text for an errno goes.
 struct Sys {
     int err;

@@ -3,7 +3,6 @@
 #include "diag.h"
 #include "tai64n.h"
 
-#include <cerrno>
 #include <cstring>
 #include <unistd.h>
 
@@ -32,9 +31,7 @@ int main()
     // byte; 0.76 reads the clock per line, which within one read is the same.
     bool atLineStart = true;
     for (;;) {
-        const ssize_t r = ::read(0, input, sizeof input);
-        if (r < 0 && errno == EINTR)
-            continue;
+        const long r = tz::readSome(0, input, sizeof input);
         if (r < 0)
             ::_exit(tz::exitTemporary);
         if (r == 0)

@@ -3,7 +3,6 @@
 #include "diag.h"
 #include "localstamp.h"
 
-#include <cerrno>
 #include <cstring>
 #include <string>
 #include <unistd.h>
@@ -45,9 +44,7 @@ int main()
 {
     output.reserve(2 * readSize);
     for (;;) {
-        const ssize_t r = ::read(0, input, sizeof input);
-        if (r < 0 && errno == EINTR)
-            continue;
+        const long r = tz::readSome(0, input, sizeof input);
         if (r < 0)
             ::_exit(tz::exitTemporary);
         if (r == 0)
