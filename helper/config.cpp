@@ -33,7 +33,16 @@ QString loadConfigFile(const QString &path, HelperConfig &config)
             config.templatesDir = value;
         else if (key == QLatin1String("svscan-log"))
             config.svscanLog = value;
-        else
+        else if (key == QLatin1String("max-services-per-user") || key == QLatin1String("max-open-log-per-second")
+                 || key == QLatin1String("max-pending-authorizations")) {
+            bool ok = false;
+            const uint n = value.toUInt(&ok);
+            if (!ok || n > 1000000)
+                return QStringLiteral("%1:%2: %3 expects a whole number from 0 to 1000000").arg(path).arg(lineNo).arg(key);
+            (key == QLatin1String("max-services-per-user")     ? config.maxServicesPerUser
+             : key == QLatin1String("max-open-log-per-second") ? config.maxOpenLogPerSecond
+                                                               : config.maxPendingAuthorizations) = n;
+        } else
             return QStringLiteral("%1:%2: unknown key %3").arg(path).arg(lineNo).arg(key);
     }
     return {};

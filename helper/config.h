@@ -13,6 +13,11 @@ struct HelperConfig {
     QString templatesDir; // the *.template files
     QString svscanLog;    // where svscan's stdout and stderr go; empty = /dev/null
     bool replaceName = false; // take over the bus name from a running helper (tests)
+    // Bounds that keep one caller or user from crowding out the others (0 = none);
+    // see the README.
+    uint maxServicesPerUser = 32;       // services a non-root user may own
+    uint maxOpenLogPerSecond = 32;      // OpenLog calls per caller (bus name) and per user
+    uint maxPendingAuthorizations = 8;  // polkit checks under way per caller and 4x per user
 };
 
 // Reads "key = value" lines (# starts a comment) into config. Unknown keys and

@@ -248,6 +248,23 @@ void Helper::replyOk(const QDBusMessage &m)
     QDBusConnection::systemBus().send(m.createReply());
 }
 
+bool Helper::checkService(const QString &name, bool changes)
+{
+    if (auto bad = checkServiceName(name)) {
+        refuse(*bad);
+        return false;
+    }
+    if (const auto fd = m_tree.openService(name); !fd.ok()) {
+        refuse(fd.refusal());
+        return false;
+    }
+    if (changes && m_busy.contains(name)) {
+        refuse({errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+        return false;
+    }
+    return true;
+}
+
 bool Helper::ownedBy(const QString &name, uint uid) const
 {
     if (uid == 0)
@@ -298,8 +315,14 @@ TemplateInfoList Helper::ListTemplates()
     TemplateInfoList out;
     for (const Template &t : m_templates) {
         TemplateInfo info{t.id, t.title, t.description, {}};
-        for (const ParameterSpec &p : t.parameters)
-            info.parameters.push_back(p.info);
+        for (const ParameterSpec &p : t.parameters) {
+            TemplateParameter param = p.info;
+            if (param.type == QLatin1String("uint")) {
+                param.minimum = p.min;
+                param.maximum = p.max;
+            }
+            info.parameters.push_back(param);
+        }
         out.push_back(info);
     }
     return out;
@@ -313,13 +336,14 @@ void Helper::Control(const QString &name, const QString &command)
         {QStringLiteral("hup"), 'h'},      {QStringLiteral("alarm"), 'a'},    {QStringLiteral("interrupt"), 'i'},
         {QStringLiteral("kill"), 'k'},
     };
-    if (auto bad = checkServiceName(name))
-        return refuse(*bad);
     const auto letter = letters.constFind(command);
-    if (letter == letters.cend())
-        return refuse({errors::invalidParameter, QStringLiteral("unknown command %1").arg(command.left(32))});
-    if (const auto fd = m_tree.openService(name); !fd.ok())
-        return refuse(fd.refusal());
+    if (letter == letters.cend()) {
+        if (auto bad = checkServiceName(name))
+            return refuse(*bad);
+        return refuse({errors::invalidParameter, QStringLiteral("command: unknown command %1").arg(command.left(32))});
+    }
+    if (!checkService(name, true))
+        return;
     const std::string send(1, *letter);
     authorizeFor(name, actions::control, actions::controlOwn, [this, name, send](const QDBusMessage &m) {
         if (auto r = m_tree.control(name, send))
@@ -329,23 +353,97 @@ void Helper::Control(const QString &name, const QString &command)
     });
 }
 
-void Helper::Create(const QString &templateId, const QString &name, const ParameterMap &parameters)
+const Template *Helper::checkCreate(const QString &templateId, const QString &name, const ParameterMap &parameters)
 {
-    if (auto bad = checkServiceName(name))
-        return refuse(*bad);
+    if (auto bad = checkServiceName(name)) {
+        refuse(*bad);
+        return nullptr;
+    }
     const Template *tpl = nullptr;
     for (const Template &t : m_templates)
         if (t.id == templateId)
             tpl = &t;
-    if (!tpl)
-        return refuse({errors::unknownTemplate, QStringLiteral("there is no template %1").arg(templateId.left(64))});
-    if (parameters.size() > maxParameters)
-        return refuse({errors::invalidParameter, QStringLiteral("at most %1 parameters").arg(maxParameters)});
+    if (!tpl) {
+        refuse({errors::unknownTemplate, QStringLiteral("there is no template %1").arg(templateId.left(64))});
+        return nullptr;
+    }
+    if (parameters.size() > maxParameters) {
+        refuse({errors::invalidParameter, QStringLiteral("parameters: at most %1 parameters").arg(maxParameters)});
+        return nullptr;
+    }
     struct stat st {};
     const QByteArray n = QFile::encodeName(name);
-    if (::fstatat(m_tree.dirFd(), n.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
-        return refuse({errors::alreadyExists, QStringLiteral("a service called %1 exists already").arg(name)});
+    if (::fstatat(m_tree.dirFd(), n.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        refuse({errors::alreadyExists, QStringLiteral("name: a service called %1 exists already").arg(name)});
+        return nullptr;
+    }
+    return tpl;
+}
 
+Check Helper::checkOwnerBound(uint uid) const
+{
+    if (uid == 0 || m_config.maxServicesPerUser == 0)
+        return std::nullopt;
+    uint owned = 0;
+    for (const QString &name : m_tree.names()) {
+        const auto fd = m_tree.openService(name);
+        const auto meta = fd.ok() ? ServiceTree::readMeta(fd.value().get()) : std::nullopt;
+        if (meta && meta->owner == uid)
+            ++owned;
+    }
+    if (owned >= m_config.maxServicesPerUser)
+        return Refusal{errors::limitExceeded,
+                       QStringLiteral("name: you have %1 services already, the most this system allows per user").arg(owned)};
+    return std::nullopt;
+}
+
+Outcome<Rendered> Helper::renderFor(const Template &t, const ParameterMap &parameters, uint uid) const
+{
+    auto r = render(t, parameters, uid);
+    if (!r.ok())
+        return r;
+    if (auto over = checkOwnerBound(uid))
+        return *over;
+    return r;
+}
+
+QString Helper::Render(const QString &templateId, const QString &name, const ParameterMap &parameters, QString &logRun)
+{
+    const Template *tpl = checkCreate(templateId, name, parameters);
+    if (!tpl)
+        return {};
+    setDelayedReply(true);
+    const QDBusMessage msg = message();
+    auto rendered = std::make_shared<std::optional<Rendered>>();
+    const Template t = *tpl;
+    // Nothing is written, so the create-own action is enough whoever the service
+    // would run as; Create asks again for what it really makes.
+    m_auth->authorize(
+        msg,
+        [this, msg, t, parameters, rendered](uint uid) -> QString {
+            auto r = renderFor(t, parameters, uid);
+            if (!r.ok()) {
+                replyError(msg, r.refusal());
+                return {};
+            }
+            *rendered = r.value();
+            return QLatin1String(actions::createOwn);
+        },
+        [msg, rendered](uint) {
+            const Rendered &r = **rendered;
+            QDBusMessage reply = msg.createReply();
+            reply << QString::fromUtf8(r.run) << QString::fromUtf8(r.logRun);
+            QDBusConnection::systemBus().send(reply);
+        });
+    logRun.clear();
+    return {};
+}
+
+void Helper::Create(const QString &templateId, const QString &name, const ParameterMap &parameters)
+{
+    const Template *tpl = checkCreate(templateId, name, parameters);
+    if (!tpl)
+        return;
     setDelayedReply(true);
     const QDBusMessage msg = message();
     auto rendered = std::make_shared<std::optional<Rendered>>();
@@ -353,7 +451,7 @@ void Helper::Create(const QString &templateId, const QString &name, const Parame
     m_auth->authorize(
         msg,
         [this, msg, t, parameters, rendered](uint uid) -> QString {
-            auto r = render(t, parameters, uid);
+            auto r = renderFor(t, parameters, uid);
             if (!r.ok()) {
                 replyError(msg, r.refusal());
                 return {};
@@ -362,7 +460,10 @@ void Helper::Create(const QString &templateId, const QString &name, const Parame
             const bool own = uid != 0 && (*rendered)->uid == uid;
             return QLatin1String(own ? actions::createOwn : actions::create);
         },
-        [this, msg, name, rendered](uint) {
+        [this, msg, name, rendered](uint uid) {
+            // Again: other creates of this user may have finished while polkit was asked.
+            if (auto over = checkOwnerBound(uid))
+                return replyError(msg, *over);
             const Rendered &r = **rendered;
             const int scan = m_tree.dirFd();
             const QByteArray stage = stageName("new", name);
@@ -384,7 +485,7 @@ void Helper::Create(const QString &templateId, const QString &name, const Parame
                 const int err = errno;
                 removeTree(scan, stage.constData());
                 if (err == EEXIST)
-                    return replyError(msg, {errors::alreadyExists, QStringLiteral("a service called %1 exists already").arg(name)});
+                    return replyError(msg, {errors::alreadyExists, QStringLiteral("name: a service called %1 exists already").arg(name)});
                 return replyError(msg, {errors::failed, QStringLiteral("cannot move the service into place")});
             }
             replyOk(msg);
@@ -393,24 +494,16 @@ void Helper::Create(const QString &templateId, const QString &name, const Parame
 
 void Helper::Remove(const QString &name, bool deleteLogs)
 {
-    if (auto bad = checkServiceName(name))
-        return refuse(*bad);
-    if (const auto fd = m_tree.openService(name); !fd.ok())
-        return refuse(fd.refusal());
-    if (m_busy.contains(name))
-        return refuse({errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+    if (!checkService(name, true))
+        return;
     authorizeFor(name, actions::remove, actions::removeOwn,
                  [this, name, deleteLogs](const QDBusMessage &m) { removeService(m, name, deleteLogs); });
 }
 
 void Helper::SetLogging(const QString &name, bool enabled)
 {
-    if (auto bad = checkServiceName(name))
-        return refuse(*bad);
-    if (const auto fd = m_tree.openService(name); !fd.ok())
-        return refuse(fd.refusal());
-    if (m_busy.contains(name))
-        return refuse({errors::busy, QStringLiteral("%1 is being changed already").arg(name)});
+    if (!checkService(name, true))
+        return;
     authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m) {
         if (enabled)
             loggingOn(m, name);
@@ -421,14 +514,8 @@ void Helper::SetLogging(const QString &name, bool enabled)
 
 LogFileInfoList Helper::ListLogs(const QString &name)
 {
-    if (auto bad = checkServiceName(name)) {
-        refuse(*bad);
+    if (!checkService(name, false))
         return {};
-    }
-    if (const auto fd = m_tree.openService(name); !fd.ok()) {
-        refuse(fd.refusal());
-        return {};
-    }
     authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name](const QDBusMessage &m) {
         auto files = m_tree.listLogs(name);
         if (!files.ok())
@@ -440,14 +527,8 @@ LogFileInfoList Helper::ListLogs(const QString &name)
 
 QDBusUnixFileDescriptor Helper::OpenLog(const QString &name, const QString &file)
 {
-    if (auto bad = checkServiceName(name)) {
-        refuse(*bad);
+    if (!checkService(name, false))
         return {};
-    }
-    if (const auto fd = m_tree.openService(name); !fd.ok()) {
-        refuse(fd.refusal());
-        return {};
-    }
     authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name, file](const QDBusMessage &m) {
         auto fd = m_tree.openLog(name, file);
         if (!fd.ok())

@@ -40,6 +40,7 @@ public Q_SLOTS:
     TemplateInfoList ListTemplates();
     void Control(const QString &name, const QString &command);
     void Create(const QString &templateId, const QString &name, const tz::ParameterMap &parameters);
+    QString Render(const QString &templateId, const QString &name, const tz::ParameterMap &parameters, QString &logRun);
     void Remove(const QString &name, bool deleteLogs);
     void SetLogging(const QString &name, bool enabled);
     LogFileInfoList ListLogs(const QString &name);
@@ -53,6 +54,17 @@ Q_SIGNALS:
 
 private:
     void refuse(const Refusal &r);
+    // The checks every call about one existing service starts with (a well-formed
+    // name, a directory in the tree) and, for a call that changes it, that no other
+    // change is under way. Refuses the call and returns false when one fails.
+    bool checkService(const QString &name, bool changes);
+    // Create's checks before polkit (name, template, map size, name free); refuses the
+    // call and returns nullptr when one fails.
+    const Template *checkCreate(const QString &templateId, const QString &name, const ParameterMap &parameters);
+    // LimitExceeded when uid (not root) owns the most services a user may.
+    Check checkOwnerBound(uint uid) const;
+    // Renders for the caller and checks what depends on who it is (the per-user bound).
+    Outcome<Rendered> renderFor(const Template &t, const ParameterMap &parameters, uint uid) const;
     void replyError(const QDBusMessage &m, const Refusal &r);
     void replyOk(const QDBusMessage &m);
     // Whether the service belongs to uid (see ServiceMeta): created by it and run as it.

@@ -165,12 +165,12 @@ bool removeTree(int dirFd, const char *name)
 Check checkServiceName(const QString &name)
 {
     if (name.size() > 255)
-        return Refusal{errors::invalidName, QStringLiteral("a service name has at most 255 bytes")};
+        return Refusal{errors::invalidName, QStringLiteral("name: a service name has at most 255 bytes")};
     const QByteArray bytes = name.toUtf8();
     if (!isServiceName(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())))
         || name == QLatin1String("..") || bytes.contains('\0'))
         return Refusal{errors::invalidName,
-                       QStringLiteral("a service name is 1 to 255 bytes without '/', control characters or a leading '.'")};
+                       QStringLiteral("name: a service name is 1 to 255 bytes without '/', control characters or a leading '.'")};
     return std::nullopt;
 }
 

@@ -67,7 +67,7 @@ bool parseBool(const QString &v, bool *out)
 
 Refusal invalid(const QString &key, const QString &why)
 {
-    return Refusal{errors::invalidParameter, QStringLiteral("parameter %1: %2").arg(key, why)};
+    return Refusal{errors::invalidParameter, QStringLiteral("%1: %2").arg(key, why)};
 }
 
 // Whether uid/gid (with the user's supplementary groups) may execute st's file.
@@ -267,7 +267,7 @@ QStringList loadTemplates(const QString &dir, QList<Template> &out)
 Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_t callerUid)
 {
     if (parameters.size() > maxParameters)
-        return Refusal{errors::invalidParameter, QStringLiteral("at most %1 parameters").arg(maxParameters)};
+        return Refusal{errors::invalidParameter, QStringLiteral("parameters: at most %1 parameters").arg(maxParameters)};
     QMap<QString, const ParameterSpec *> specs;
     for (const ParameterSpec &s : t.parameters)
         specs.insert(s.info.key, &s);
@@ -296,7 +296,7 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
     const QByteArray userBytes = userName.toUtf8();
     const passwd *pw = ::getpwnam(userBytes.constData());
     if (!pw)
-        return Refusal{errors::noSuchUser, QStringLiteral("there is no user %1").arg(userName)};
+        return Refusal{errors::noSuchUser, QStringLiteral("user: there is no user %1").arg(userName)};
     r.uid = pw->pw_uid;
     r.gid = pw->pw_gid;
 
@@ -356,7 +356,7 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
             if (type == QLatin1String("command") && path.contains(QLatin1Char('=')))
                 return invalid(key, QStringLiteral("a program path may not contain '='"));
             if (type == QLatin1String("command") && !executableFor(st, r.uid, r.gid, userBytes))
-                return Refusal{errors::notExecutable, QStringLiteral("%1 is not executable for %2").arg(path, userName)};
+                return Refusal{errors::notExecutable, QStringLiteral("%1: %2 is not executable for %3").arg(key, path, userName)};
             words.insert(key, {p});
         } else if (type == QLatin1String("args")) {
             QJsonParseError err{};

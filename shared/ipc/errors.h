@@ -18,6 +18,8 @@ inline constexpr const char *noSuchLogFile = "org.tazuna.Helper1.Error.NoSuchLog
 inline constexpr const char *noSuchUser = "org.tazuna.Helper1.Error.NoSuchUser";
 inline constexpr const char *notExecutable = "org.tazuna.Helper1.Error.NotExecutable";
 inline constexpr const char *notSupervised = "org.tazuna.Helper1.Error.NotSupervised";
+// Too many calls or pending authorizations from one caller, or too many services for one user.
+inline constexpr const char *limitExceeded = "org.tazuna.Helper1.Error.LimitExceeded";
 inline constexpr const char *busy = "org.tazuna.Helper1.Error.Busy";
 inline constexpr const char *failed = "org.tazuna.Helper1.Error.Failed";
 

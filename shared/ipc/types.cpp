@@ -83,7 +83,7 @@ const QDBusArgument &operator>>(const QDBusArgument &a, ServiceDetails &v)
 QDBusArgument &operator<<(QDBusArgument &a, const TemplateParameter &v)
 {
     a.beginStructure();
-    a << v.key << v.type << v.label << v.defaultValue << v.required << v.description;
+    a << v.key << v.type << v.label << v.defaultValue << v.required << v.description << v.minimum << v.maximum;
     a.endStructure();
     return a;
 }
@@ -91,7 +91,7 @@ QDBusArgument &operator<<(QDBusArgument &a, const TemplateParameter &v)
 const QDBusArgument &operator>>(const QDBusArgument &a, TemplateParameter &v)
 {
     a.beginStructure();
-    a >> v.key >> v.type >> v.label >> v.defaultValue >> v.required >> v.description;
+    a >> v.key >> v.type >> v.label >> v.defaultValue >> v.required >> v.description >> v.minimum >> v.maximum;
     a.endStructure();
     return a;
 }

@@ -44,17 +44,19 @@ struct ServiceDetails {
     QList<ExitInfo> exits; // oldest first
 };
 
-// One typed parameter of a template. D-Bus signature (ssssbs).
+// One typed parameter of a template. D-Bus signature (ssssbstt).
 struct TemplateParameter {
     QString key;
-    QString type;         // string, command, path, user, env, limits, bool, uint, duration
+    QString type;         // string, command, file, directory, args, env, uint, bool, user, host
     QString label;
     QString defaultValue;
     bool required = false;
     QString description;
+    quint64 minimum = 0;  // inclusive bounds of a uint; 0 and 0 for other types
+    quint64 maximum = 0;
 };
 
-// A template the helper can create services from. D-Bus signature (sssa(ssssbs)).
+// A template the helper can create services from. D-Bus signature (sssa(ssssbstt)).
 struct TemplateInfo {
     QString id;
     QString title;
