@@ -6,6 +6,7 @@
 #include "smallfile.h"
 
 #include <cstring>
+#include <limits>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -39,9 +40,18 @@ std::uint64_t ExitRecord::ranMs() const
 {
     if (ended < started)
         return 0;
+    // The stamps come from a file: a damaged one can put them 2^63 seconds apart, so
+    // the sum saturates instead of overflowing.
     const std::uint64_t secs = ended.seconds - started.seconds;
+    constexpr std::uint64_t most = std::numeric_limits<std::uint64_t>::max();
+    if (secs > most / 1000 - 5)
+        return most;
+    const std::uint64_t ms = secs * 1000;
     const std::int64_t nanos = std::int64_t(ended.nanoseconds) - std::int64_t(started.nanoseconds);
-    return static_cast<std::uint64_t>(std::int64_t(secs * 1000) + nanos / 1000000);
+    const auto delta = static_cast<std::uint64_t>((nanos < 0 ? -nanos : nanos) / 1000000);
+    if (nanos >= 0)
+        return ms + delta;
+    return ms > delta ? ms - delta : 0;
 }
 
 void ExitLog::add(const ExitRecord &r)

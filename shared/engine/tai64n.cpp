@@ -2,6 +2,9 @@
 // TAI64N conversions: external bytes, hex text, and Unix time.
 #include "tai64n.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace tz {
 
 Tai64n Tai64n::now()
@@ -18,10 +21,14 @@ Tai64n Tai64n::fromUnix(const timespec &ts)
 
 timespec Tai64n::toUnix() const
 {
+    // Labels are read from files others write (logs, status): one far in the future
+    // would not fit time_t, or would overflow a caller's milliseconds. Clamping to
+    // the last second whose millisecond count fits 64 bits keeps both defined.
+    constexpr std::uint64_t latest = std::numeric_limits<std::int64_t>::max() / 1000 - 1;
     timespec ts{};
     if (seconds >= tai64Epoch) {
-        ts.tv_sec = static_cast<time_t>(seconds - tai64Epoch);
-        ts.tv_nsec = static_cast<long>(nanoseconds);
+        ts.tv_sec = static_cast<time_t>(std::min(seconds - tai64Epoch, latest));
+        ts.tv_nsec = static_cast<long>(std::min(nanoseconds, std::uint32_t{999999999}));
     }
     return ts;
 }

@@ -20,7 +20,9 @@ struct Tai64n {
 
     static Tai64n now();
     static Tai64n fromUnix(const timespec &ts);
-    timespec toUnix() const; // seconds before tai64Epoch clamp to 0
+    // Seconds before tai64Epoch clamp to 0, those past the year 292 million to
+    // INT64_MAX / 1000 - 1 (so seconds * 1000 + ms never overflows), nanoseconds to 999999999.
+    timespec toUnix() const;
 
     friend bool operator==(const Tai64n &, const Tai64n &) = default;
     friend auto operator<=>(const Tai64n &, const Tai64n &) = default;
