@@ -92,6 +92,7 @@ Result<std::unique_ptr<LogDir>> LogDir::open(int startDirFd, const LogDirConfig 
         return failure("lock directory " + path);
     if (Done d = dir->recover(); !d)
         return d.error();
+    host.opened(*dir);
     return dir;
 }
 
@@ -112,6 +113,7 @@ Done LogDir::recover()
         if (::fchmod(m_currentFd, 0644) < 0)
             return failure("set mode of " + path + "/current");
         m_bytes = static_cast<std::uint64_t>(st.st_size);
+        noteCurrent();
         return Ok{};
     }
 
@@ -144,6 +146,7 @@ Done LogDir::recover()
     if (::fchmod(m_currentFd, 0644) < 0)
         return failure("set mode of " + path + "/current");
     m_bytes = 0;
+    noteCurrent();
     return Ok{};
 }
 
@@ -278,6 +281,85 @@ void LogDir::close()
 
 int LogDir::openCurrent() { return openAppend(m_dirFd, "current"); }
 
+void LogDir::noteCurrent()
+{
+    struct stat st{};
+    m_currentInode = ::fstat(m_currentFd, &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+}
+
+void LogDir::rollBack(int dirFd, const LogMark &mark)
+{
+    const auto inodeOf = [&](const char *name) -> std::optional<std::uint64_t> {
+        struct stat st{};
+        if (::fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+            return std::nullopt;
+        return static_cast<std::uint64_t>(st.st_ino);
+    };
+    const auto cut = [&](const char *name) {
+        const int fd = ::openat(dirFd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            return;
+        struct stat st{};
+        if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > mark.size)
+            (void)::ftruncate(fd, static_cast<off_t>(mark.size));
+        ::close(fd);
+    };
+    if (inodeOf("current") == mark.inode) {
+        cut("current");
+        return;
+    }
+    // current was rotated during the batch: find what it became.
+    std::string found;
+    if (inodeOf("previous") == mark.inode) {
+        found = "previous";
+    } else {
+        const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd < 0 ? nullptr : ::fdopendir(fd);
+        if (!d) {
+            if (fd >= 0)
+                ::close(fd);
+            return;
+        }
+        while (const dirent *e = ::readdir(d)) {
+            const std::string_view name(e->d_name);
+            if (name.size() == tai64nTextSize + 2 && name.front() == '@' && name.ends_with(".s")
+                && static_cast<std::uint64_t>(e->d_ino) == mark.inode && inodeOf(e->d_name) == mark.inode) {
+                found = name;
+                break;
+            }
+        }
+        ::closedir(d);
+    }
+    if (found.empty())
+        return;
+    cut(found.c_str());
+    // Everything named after it was made from the batch's later output: current
+    // was that file when the batch began, so no older logger made them.
+    if (inodeOf("current"))
+        ::unlinkat(dirFd, "current", 0);
+    if (found == "previous")
+        return;
+    if (inodeOf("previous"))
+        ::unlinkat(dirFd, "previous", 0);
+    std::vector<std::string> newer;
+    const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd < 0 ? nullptr : ::fdopendir(fd);
+    if (!d) {
+        if (fd >= 0)
+            ::close(fd);
+        return;
+    }
+    while (const dirent *e = ::readdir(d)) {
+        const std::string_view name(e->d_name);
+        if (name.size() == tai64nTextSize + 2 && name.front() == '@'
+            && name.substr(0, tai64nTextSize) > std::string_view(found).substr(0, tai64nTextSize))
+            newer.emplace_back(name);
+    }
+    ::closedir(d);
+    for (const std::string &name : newer)
+        ::unlinkat(dirFd, name.c_str(), 0);
+}
+
 // 0.76's fullcurrent(): current becomes previous (synced first, so an archive is
 // never shorter than what was acknowledged), a new current starts, and previous
 // is archived directly or through the processor.
@@ -293,6 +375,7 @@ void LogDir::fullCurrent()
         pause("unable to rename current to previous in directory " + path + ", pausing", errno);
     while ((m_currentFd = openCurrent()) < 0)
         pause("unable to create " + path + "/current, pausing", errno);
+    noteCurrent();
     m_bytes = 0;
     m_unsynced = 0;
     while (::fchmod(m_currentFd, 0644) < 0)

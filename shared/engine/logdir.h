@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "loghost.h"
 #include "logscript.h"
+#include "logsource.h"
 #include "tai64n.h"
 
 #include <cstdint>
@@ -65,6 +66,16 @@ public:
 
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
+    int dirFd() const { return m_dirFd; }
+    std::uint64_t currentInode() const { return m_currentInode; }
+
+    // Undoes what was written after mark (see LogSource): the file that was
+    // current then, under whatever name it has now, is cut back to mark.size, and
+    // the files made from later output (a newer current, previous or .s archives)
+    // are removed. Runs before open() recovers the directory. A mark that no file
+    // carries any more, or that only a .u archive carries (another logger
+    // recovered the directory since), is left alone.
+    static void rollBack(int dirFd, const LogMark &mark);
 
 private:
     LogDir(const LogDirConfig &config, LogHost &host);
@@ -80,6 +91,7 @@ private:
     void finish(const char *file, char code);
     int archivesFit();
     int openCurrent();
+    void noteCurrent();
     void pause(const std::string &message, std::optional<int> err);
 
     LogDirConfig m_config;
@@ -87,6 +99,7 @@ private:
     int m_dirFd = -1;
     int m_lockFd = -1;
     int m_currentFd = -1;
+    std::uint64_t m_currentInode = 0;
     std::uint64_t m_bytes = 0; // what 0.76 would count as written to current
 
     // Bytes not yet written to current: [0, m_flushed) went through the rotation

@@ -8,6 +8,8 @@
 
 namespace tz {
 
+class LogDir;
+
 // multilog never gives up on a log directory: a step that fails (a full disk, a
 // failing processor) is reported and retried after a pause. The engine decides
 // what to retry; the host says it and does the waiting, so tests can run without
@@ -26,6 +28,10 @@ public:
 
     // Bytes for the e action, whole lines only.
     virtual void alert(std::string_view lines) = 0;
+
+    // A log directory is open and recovered, in script order: multilog's input
+    // journal (LogSource) marks each one before every batch.
+    virtual void opened(LogDir &) {}
 };
 
 } // namespace tz

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // multilog: reads a log from stdin and files it into rotated log directories, as daemontools 0.76.
 #include "diag.h"
+#include "logdir.h"
 #include "loghost.h"
 #include "logpipeline.h"
 #include "logscript.h"
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <optional>
 #include <unistd.h>
 #include <vector>
 
@@ -23,8 +25,8 @@ const tz::Diag diag("multilog");
 
 // 0.76 sleeps this long before each retry.
 constexpr int pauseSeconds = 5;
-// One read takes up to this much: large enough that a busy log costs few system
-// calls, and no larger, since that is what a crash could write twice (LogSource).
+// One batch takes up to this much: large enough that a busy log costs few system
+// calls; it is also what the journal holds (LogSource).
 constexpr std::size_t readSize = 64 * 1024;
 // A deeper pipe lets a bursty writer run ahead instead of blocking on us.
 constexpr int pipeSize = 1024 * 1024;
@@ -53,6 +55,10 @@ public:
     {
         (void)tz::writeAll(2, lines); // 0.76 ignores a failing stderr too
     }
+
+    void opened(tz::LogDir &dir) override { dirs.push_back(&dir); }
+
+    std::vector<tz::LogDir *> dirs;
 };
 
 char input[readSize];
@@ -82,16 +88,25 @@ int main(int argc, char **argv)
 
     std::vector<std::string_view> args(argv + 1, argv + argc);
     Host host;
-    auto pipeline = tz::LogPipeline::open(tz::parseLogScript(args), startDir, host);
+    tz::LogScript script = tz::parseLogScript(args);
+    // What a killed logger had taken from the pipe but perhaps not written: its
+    // directories are cut back to where that batch began, and it is done again.
+    const std::optional<tz::LogReplay> replay = tz::recoverJournal(startDir, script.dirs);
+    auto pipeline = tz::LogPipeline::open(std::move(script), startDir, host);
     if (!pipeline)
         diag.die(tz::exitTemporary, "unable to ", pipeline.error());
     tz::LogPipeline &log = **pipeline;
 
-    tz::LogSource source(0);
+    tz::LogSource source(0, host.dirs, host);
+    if (replay) {
+        source.replay(*replay);
+        if (!replay->tail.empty())
+            log.consume(replay->tail, replay->tailStamp);
+        log.consume(replay->data, replay->stamp);
+    }
     bool exitRequested = false;
     for (;;) {
         log.flushOutputs();
-        source.release();
         if (exitRequested && !log.midLine())
             break;
         pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
@@ -114,14 +129,15 @@ int main(int argc, char **argv)
             continue;
         // After TERM, a line already begun is finished byte by byte so that not
         // one byte of the next line is taken from the pipe.
-        const ssize_t n = source.fill(input, exitRequested ? 1 : sizeof input);
+        const tz::Tai64n stamp = tz::Tai64n::now();
+        const ssize_t n = source.fill(input, exitRequested ? 1 : sizeof input, stamp);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             break;
-        log.consume(std::string_view(input, static_cast<std::size_t>(n)), tz::Tai64n::now());
+        log.consume(std::string_view(input, static_cast<std::size_t>(n)), stamp);
     }
     log.finish();
-    source.release();
+    source.finish();
     ::_exit(0);
 }

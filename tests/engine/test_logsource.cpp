@@ -1,15 +1,30 @@
 // SPDX-License-Identifier: MIT
-// Tests for multilog's input: bytes stay in the pipe until released.
+// Tests for multilog's input journal: a batch leaves the pipe only into the journal, and a new logger undoes and redoes it.
+#include "logdir.h"
 #include "logsource.h"
+#include "testsupport.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
+
+class QuietHost : public tz::LogHost {
+public:
+    void pause(const std::string &message, std::optional<int>) override { qFatal("unexpected pause: %s", message.c_str()); }
+    std::string processorFailurePrefix(std::string_view) const override { return {}; }
+    void alert(std::string_view) override {}
+    void opened(tz::LogDir &dir) override { dirs.push_back(&dir); }
+    std::vector<tz::LogDir *> dirs;
+};
 
 int unread(int fd)
 {
@@ -18,33 +33,126 @@ int unread(int fd)
     return n;
 }
 
+qint64 sizeOf(const QString &path) { return QFileInfo(path).size(); }
+
+ino_t inodeOf(const QString &path)
+{
+    struct stat st{};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
+}
+
 } // namespace
 
 class TestLogSource : public QObject {
     Q_OBJECT
 
 private slots:
-    void pipeBytesStayUntilReleased()
+    void batchLeavesThePipeOnlyIntoTheJournal()
     {
+        QTemporaryDir tmp;
+        const int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
         int fds[2];
         QVERIFY(::pipe(fds) == 0);
-        QCOMPARE(::write(fds[1], "hello\nworld\n", 12), ssize_t{12});
+        QuietHost host;
+        tz::LogDirConfig config;
+        config.path = "main";
         {
-            tz::LogSource source(fds[0]);
+            auto dir = tz::LogDir::open(start, config, host);
+            QVERIFY(dir);
+            tz::LogSource source(fds[0], host.dirs, host);
+            QVERIFY(source.journalled());
+            QCOMPARE(::write(fds[1], "one\ntwo\nthr", 11), ssize_t{11});
             char buf[64];
-            QCOMPARE(source.fill(buf, 8), ssize_t{8});
-            QCOMPARE(QByteArray(buf, 8), QByteArray("hello\nwo"));
-            QCOMPARE(unread(fds[0]), 12); // still in the pipe: a crash here loses nothing
-            source.release();
-            QCOMPARE(unread(fds[0]), 4);
-            // The next fill releases the previous one first.
-            QCOMPARE(source.fill(buf, sizeof buf), ssize_t{4});
-            QCOMPARE(QByteArray(buf, 4), QByteArray("rld\n"));
-            ::close(fds[1]);
-            QCOMPARE(source.fill(buf, sizeof buf), ssize_t{0});
-            QCOMPARE(unread(fds[0]), 0);
+            const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
+            QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{11});
+            QCOMPARE(QByteArray(buf, 11), QByteArray("one\ntwo\nthr"));
+            QCOMPARE(unread(fds[0]), 0); // out of the pipe …
+            const QString lock = tmp.filePath(QStringLiteral("main/lock"));
+            QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize + 11)); // … and into the journal
+            // Half of it written when the logger dies: no finish(), no close().
+            (*dir)->put("one\n");
+            (*dir)->flush();
+            (*dir)->commit();
+            QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/current"))), qint64{4});
         }
+        const ino_t current = inodeOf(tmp.filePath(QStringLiteral("main/current")));
+        std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
+        QVERIFY(replay);
+        QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\nthr"));
+        QVERIFY(replay->tail.empty());
+        QCOMPARE(replay->stamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
+        // Cut back to where the batch began, in the same file.
+        QCOMPARE(inodeOf(tmp.filePath(QStringLiteral("main/current"))), current);
+        QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/current"))), qint64{0});
+
+        // The next logger marks the replay and carries the unfinished line into the next batch.
+        {
+            QuietHost second;
+            auto dir = tz::LogDir::open(start, config, second);
+            QVERIFY(dir);
+            tz::LogSource source(fds[0], second.dirs, second);
+            source.replay(*replay);
+            QCOMPARE(::write(fds[1], "ee\n", 3), ssize_t{3});
+            char buf[64];
+            QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 2000, 0}), ssize_t{3});
+        }
+        replay = tz::recoverJournal(start, {config});
+        QVERIFY(replay);
+        QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
+        QCOMPARE(replay->tailStamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
+        QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("ee\n"));
+
+        // A clean end empties the journal: the lock is as daemontools leaves it.
+        {
+            QuietHost third;
+            auto dir = tz::LogDir::open(start, config, third);
+            QVERIFY(dir);
+            tz::LogSource source(fds[0], third.dirs, third);
+            source.replay(*replay);
+            (*dir)->close();
+            source.finish();
+        }
+        QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/lock"))), qint64{0});
+        QVERIFY(!tz::recoverJournal(start, {config}));
         ::close(fds[0]);
+        ::close(fds[1]);
+        ::close(start);
+    }
+
+    void rollBackFollowsARotation()
+    {
+        QTemporaryDir tmp;
+        const QString d = tmp.path();
+        tz::test::writeFile(d + QStringLiteral("/old"), "kept\nbatch\n");
+        const tz::LogMark mark{inodeOf(d + QStringLiteral("/old")), 5};
+        // The batch filled current, which became an archive, and went on into more files.
+        QVERIFY(QFile::rename(d + QStringLiteral("/old"), d + QStringLiteral("/@400000006b0000000000000a.s")));
+        tz::test::writeFile(d + QStringLiteral("/@4000000060000000000000aa.s"), "older\n");
+        tz::test::writeFile(d + QStringLiteral("/@400000006b0000000000000b.s"), "batch\n");
+        tz::test::writeFile(d + QStringLiteral("/current"), "batch\n");
+        const int dirFd = ::open(QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY);
+        tz::LogDir::rollBack(dirFd, mark);
+        QCOMPARE(QDir(d).entryList(QDir::Files, QDir::Name),
+                 (QStringList{QStringLiteral("@4000000060000000000000aa.s"), QStringLiteral("@400000006b0000000000000a.s")}));
+        QCOMPARE(tz::test::readFile(d + QStringLiteral("/@400000006b0000000000000a.s")), QByteArray("kept\n"));
+        QCOMPARE(tz::test::readFile(d + QStringLiteral("/@4000000060000000000000aa.s")), QByteArray("older\n"));
+        ::close(dirFd);
+    }
+
+    void rollBackLeavesAnotherLoggersRecovery()
+    {
+        // The marked file is a .u archive: some other logger recovered the directory
+        // after the crash and wrote since. Nothing of that is undone.
+        QTemporaryDir tmp;
+        const QString d = tmp.path();
+        tz::test::writeFile(d + QStringLiteral("/@400000006b0000000000000a.u"), "kept\nbatch\n");
+        tz::test::writeFile(d + QStringLiteral("/current"), "theirs\n");
+        const tz::LogMark mark{inodeOf(d + QStringLiteral("/@400000006b0000000000000a.u")), 5};
+        const int dirFd = ::open(QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY);
+        tz::LogDir::rollBack(dirFd, mark);
+        QCOMPARE(tz::test::readFile(d + QStringLiteral("/@400000006b0000000000000a.u")), QByteArray("kept\nbatch\n"));
+        QCOMPARE(tz::test::readFile(d + QStringLiteral("/current")), QByteArray("theirs\n"));
+        ::close(dirFd);
     }
 
     void regularFileIsRead()
@@ -55,20 +163,14 @@ private slots:
         f.flush();
         const int fd = ::open(QFile::encodeName(f.fileName()).constData(), O_RDONLY);
         QVERIFY(fd >= 0);
-        tz::LogSource source(fd);
+        QuietHost host;
+        tz::LogSource source(fd, {}, host);
+        QVERIFY(!source.journalled());
         char buf[16];
-        QCOMPARE(source.fill(buf, sizeof buf), ssize_t{4});
+        QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n::now()), ssize_t{4});
         QCOMPARE(QByteArray(buf, 4), QByteArray("abc\n"));
-        QCOMPARE(source.fill(buf, sizeof buf), ssize_t{0});
+        QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n::now()), ssize_t{0});
         ::close(fd);
-    }
-
-    void closedDescriptorFails()
-    {
-        tz::LogSource source(987);
-        char buf[4];
-        QCOMPARE(source.fill(buf, sizeof buf), ssize_t{-1});
-        QCOMPARE(errno, EBADF);
     }
 };
 
