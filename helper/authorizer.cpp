@@ -70,8 +70,8 @@ Q_DECLARE_METATYPE(tz::PolkitResult)
 
 namespace tz {
 
-Authorizer::Authorizer(QDBusConnection bus, QObject *parent)
-    : QObject(parent), m_bus(std::move(bus))
+Authorizer::Authorizer(QDBusConnection bus, uint maxPending, QObject *parent)
+    : QObject(parent), m_bus(std::move(bus)), m_maxPending(maxPending)
 {
     qDBusRegisterMetaType<PolkitSubject>();
     qDBusRegisterMetaType<PolkitResult>();
@@ -81,6 +81,13 @@ Authorizer::Authorizer(QDBusConnection bus, QObject *parent)
 void Authorizer::authorize(const QDBusMessage &message, ActionChooser chooseAction,
                            std::function<void(uint)> granted)
 {
+    const QString caller = message.service();
+    if (m_maxPending && m_pendingByCaller.value(caller) >= m_maxPending) {
+        m_bus.send(message.createErrorReply(QLatin1String(errors::limitExceeded),
+                                            QStringLiteral("too many calls waiting for authorization; try again later")));
+        return;
+    }
+    ++m_pendingByCaller[caller];
     // The uid comes from the bus daemon, never from anything the caller sends.
     QDBusMessage ask = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
@@ -92,13 +99,24 @@ void Authorizer::authorize(const QDBusMessage &message, ActionChooser chooseActi
                 w->deleteLater();
                 QDBusPendingReply<uint> reply = *w;
                 if (reply.isError()) {
+                    settle(message.service(), 0);
                     refuse(message, QStringLiteral("the caller's user could not be determined"));
                     return;
                 }
                 const uint uid = reply.value();
+                if (uid != 0 && m_maxPending && m_pendingByUser.value(uid) >= 4 * m_maxPending) {
+                    settle(message.service(), 0);
+                    m_bus.send(message.createErrorReply(QLatin1String(errors::limitExceeded),
+                                                        QStringLiteral("too many calls of this user waiting for authorization; try again later")));
+                    return;
+                }
                 const QString action = chooseAction(uid);
-                if (action.isEmpty())
+                if (action.isEmpty()) {
+                    settle(message.service(), 0);
                     return; // the chooser has replied with an error already
+                }
+                if (uid != 0)
+                    ++m_pendingByUser[uid];
                 check(message, action, uid, granted);
             });
 }
@@ -118,6 +136,7 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
     connect(watcher, &QDBusPendingCallWatcher::finished, this,
             [this, message, action, uid, granted = std::move(granted)](QDBusPendingCallWatcher *w) {
                 w->deleteLater();
+                settle(message.service(), uid);
                 QDBusPendingReply<PolkitResult> reply = *w;
                 if (reply.isError()) {
                     refuse(message, QStringLiteral("polkit could not be asked (%1)").arg(reply.error().message()));
@@ -129,6 +148,16 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
                 }
                 granted(uid);
             });
+}
+
+void Authorizer::settle(const QString &caller, uint uid)
+{
+    if (auto it = m_pendingByCaller.find(caller); it != m_pendingByCaller.end() && --*it == 0)
+        m_pendingByCaller.erase(it);
+    if (uid == 0)
+        return;
+    if (auto it = m_pendingByUser.find(uid); it != m_pendingByUser.end() && --*it == 0)
+        m_pendingByUser.erase(it);
 }
 
 void Authorizer::refuse(const QDBusMessage &message, const QString &why)

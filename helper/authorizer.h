@@ -4,6 +4,7 @@
 
 #include <QDBusConnection>
 #include <QDBusMessage>
+#include <QHash>
 #include <QObject>
 
 #include <functional>
@@ -13,7 +14,10 @@ namespace tz {
 class Authorizer : public QObject {
     Q_OBJECT
 public:
-    explicit Authorizer(QDBusConnection bus, QObject *parent = nullptr);
+    // At most maxPending checks under way for one caller (bus name) and 4 times as
+    // many for one non-root user; 0 = no bound. A call beyond gets LimitExceeded at
+    // once, so that one flooding client never delays the others' checks.
+    explicit Authorizer(QDBusConnection bus, uint maxPending = 0, QObject *parent = nullptr);
 
     // Chooses the action from the caller's uid (so that "own service" can be told
     // from "someone else's"), then checks it with polkit for the caller's unique bus
@@ -27,8 +31,12 @@ private:
     void check(const QDBusMessage &message, const QString &action, uint uid,
                std::function<void(uint callerUid)> granted);
     void refuse(const QDBusMessage &message, const QString &why);
+    void settle(const QString &caller, uint uid);
 
     QDBusConnection m_bus;
+    uint m_maxPending = 0;
+    QHash<QString, uint> m_pendingByCaller;
+    QHash<uint, uint> m_pendingByUser;
 };
 
 } // namespace tz

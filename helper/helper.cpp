@@ -85,11 +85,21 @@ bool anyProcessIn(int dirFd)
     return found;
 }
 
-// svc -dx, then whether supervise and its service have gone.
-bool stopAndLeave(int dirFd)
+// How long a ./run or a logger may take over TERM before it gets KILL (svc -k).
+constexpr qint64 killAfterMs = 5000;
+// How long after that supervise and what it ran may take to go.
+constexpr int leaveTimeoutMs = 10000;
+
+// svc -dx, and svc -k once the process has ignored TERM for killAfterMs: a
+// condition for waitUntil that holds once supervise and its service have gone.
+std::function<bool()> stopAndLeave(std::shared_ptr<Fd> dir)
 {
-    sendCommands(dirFd, "dx");
-    return !anyProcessIn(dirFd);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    return [dir, clock] {
+        sendCommands(dir->get(), clock->elapsed() >= killAfterMs ? "dxk" : "dx");
+        return !anyProcessIn(dir->get());
+    };
 }
 
 std::optional<ServiceStatus> statusOf(int dirFd)
@@ -181,10 +191,21 @@ bool makeLogDir(int serviceFd, const QString &name, const ServiceMeta &meta, uid
     return ok;
 }
 
+// Gives a fresh supervise that started down what the old one wanted: up, down, or
+// once when ./run was running under svc -o. (A once whose run had ended stays down:
+// svc -o would run it again.)
+void restoreWant(int dirFd, const ServiceStatus &before, bool wasRunning)
+{
+    if (before.want == Want::Up)
+        sendCommands(dirFd, "u");
+    else if (before.want == Want::Once && wasRunning)
+        sendCommands(dirFd, "o");
+}
+
 } // namespace
 
 Helper::Helper(HelperConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir)
+    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir), m_openLogBound(m_config.maxOpenLogPerSecond)
 {
 }
 
@@ -196,7 +217,7 @@ QString Helper::start()
         return problem;
     for (const QString &p : loadTemplates(m_config.templatesDir, m_templates))
         qWarning("tazuna-helper: template %s", qPrintable(p));
-    m_auth = new Authorizer(QDBusConnection::systemBus(), this);
+    m_auth = new Authorizer(QDBusConnection::systemBus(), m_config.maxPendingAuthorizations, this);
     m_watcher = new TreeWatcher(m_tree.path(), this);
     if (!m_watcher->open())
         return QStringLiteral("cannot watch %1 with inotify").arg(m_tree.path());
@@ -334,7 +355,7 @@ void Helper::Control(const QString &name, const QString &command)
         {QStringLiteral("start"), 'u'},    {QStringLiteral("stop"), 'd'},     {QStringLiteral("restart"), 't'},
         {QStringLiteral("once"), 'o'},     {QStringLiteral("pause"), 'p'},    {QStringLiteral("continue"), 'c'},
         {QStringLiteral("hup"), 'h'},      {QStringLiteral("alarm"), 'a'},    {QStringLiteral("interrupt"), 'i'},
-        {QStringLiteral("kill"), 'k'},
+        {QStringLiteral("kill"), 'k'},     {QStringLiteral("reset-backoff"), 'B'},
     };
     const auto letter = letters.constFind(command);
     if (letter == letters.cend()) {
@@ -504,6 +525,11 @@ void Helper::SetLogging(const QString &name, bool enabled)
 {
     if (!checkService(name, true))
         return;
+    // Under 0.76's rule a log/ directory alone makes svscan start a logger, and
+    // moving log/ away would hide the logs: refuse rather than half do it.
+    if (!enabled && m_launcher->logRule076())
+        return refuse({errors::notSupported, QStringLiteral("svscan runs with SVSCAN_LOGRULE=0.76, under which every service "
+                                                            "with a log directory has a logger: logging cannot be turned off")});
     authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m) {
         if (enabled)
             loggingOn(m, name);
@@ -527,16 +553,27 @@ LogFileInfoList Helper::ListLogs(const QString &name)
 
 QDBusUnixFileDescriptor Helper::OpenLog(const QString &name, const QString &file)
 {
+    if (!m_openLogBound.take(message().service())) {
+        refuse({errors::limitExceeded, QStringLiteral("too many log files opened in the last second; try again later")});
+        return {};
+    }
     if (!checkService(name, false))
         return {};
-    authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name, file](const QDBusMessage &m) {
-        auto fd = m_tree.openLog(name, file);
-        if (!fd.ok())
-            return replyError(m, fd.refusal());
-        const QDBusUnixFileDescriptor passed(fd.value()); // duplicates it
-        ::close(fd.value());
-        QDBusConnection::systemBus().send(m.createReply(QVariant::fromValue(passed)));
-    });
+    setDelayedReply(true);
+    const QDBusMessage msg = message();
+    m_auth->authorize(
+        msg, [this, name](uint uid) { return QLatin1String(ownedBy(name, uid) ? actions::readLogsOwn : actions::readLogs); },
+        [this, msg, name, file](uint uid) {
+            // Per user too: more connections of one user get no more descriptors.
+            if (uid != 0 && !m_openLogBound.take(QStringLiteral("uid %1").arg(uid)))
+                return replyError(msg, {errors::limitExceeded, QStringLiteral("too many log files opened in the last second; try again later")});
+            auto fd = m_tree.openLog(name, file);
+            if (!fd.ok())
+                return replyError(msg, fd.refusal());
+            const QDBusUnixFileDescriptor passed(fd.value()); // duplicates it
+            ::close(fd.value());
+            QDBusConnection::systemBus().send(msg.createReply(QVariant::fromValue(passed)));
+        });
     return {};
 }
 
@@ -663,13 +700,13 @@ void Helper::removeService(const QDBusMessage &message, const QString &name, boo
     };
     // Repeated while waiting: a supervise that svscan starts just now has not read
     // the first one.
-    waitUntil(this, [service] { return stopAndLeave(service->get()); }, 10000,
+    waitUntil(this, stopAndLeave(service), killAfterMs + leaveTimeoutMs,
               [this, service, log, finish](bool stopped) {
                   if (!stopped || !log->valid() || !superviseRunning(log->get()))
                       return finish(stopped);
                   // Let the logger read what the service wrote last, then stop it.
                   waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-                      waitUntil(this, [log] { return stopAndLeave(log->get()); }, 10000, finish);
+                      waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, finish);
                   });
               });
 }
@@ -716,19 +753,33 @@ void Helper::loggingOn(const QDBusMessage &message, const QString &name)
                   const auto before = statusOf(service->get());
                   if (!superviseRunning(service->get()))
                       return finish(true);
-                  sendCommands(service->get(), before && before->want == Want::Down ? "x" : "dx");
-                  waitUntil(this, [service] { return !superviseRunning(service->get()); }, 10000,
-                            [this, service, before, finish](bool gone) {
-                                if (!gone)
+                  // The new supervise starts down (a down file while it starts), then
+                  // gets exactly the old want back: a service that was down never runs
+                  // in between, and one run with svc -o is not restarted for good.
+                  struct stat downSt {};
+                  const bool addDown = ::fstatat(service->get(), paths::down, &downSt, AT_SYMLINK_NOFOLLOW) != 0
+                      && writeNewFile(service->get(), paths::down, {}, 0644);
+                  const bool running = before && before->pid != 0;
+                  auto clock = std::make_shared<QElapsedTimer>();
+                  clock->start();
+                  sendCommands(service->get(), running ? "dx" : "x");
+                  waitUntil(this, [service, clock, running] {
+                                if (running && clock->elapsed() >= killAfterMs)
+                                    sendCommands(service->get(), "k");
+                                return !superviseRunning(service->get());
+                            }, killAfterMs + leaveTimeoutMs,
+                            [this, service, before, running, addDown, finish](bool gone) {
+                                if (!gone) {
+                                    if (addDown)
+                                        ::unlinkat(service->get(), paths::down, 0);
                                     return finish(false);
+                                }
                                 waitUntil(this, [service] { return superviseRunning(service->get()); }, 15000,
-                                          [service, before, finish](bool back) {
-                                              // The new supervise wants what the down file says;
-                                              // give it back what the old one wanted.
-                                              if (back && before && before->want == Want::Up)
-                                                  sendCommands(service->get(), "u");
-                                              else if (back && before && before->want == Want::Down)
-                                                  sendCommands(service->get(), "d");
+                                          [service, before, running, addDown, finish](bool back) {
+                                              if (addDown)
+                                                  ::unlinkat(service->get(), paths::down, 0);
+                                              if (back && before)
+                                                  restoreWant(service->get(), *before, running);
                                               finish(back);
                                           });
                             });
@@ -788,10 +839,11 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
         removeTree(scanFd, stage.constData());
         if (!hadDown)
             ::unlinkat(freshFd->get(), paths::down, 0);
-        const bool wantUp = before ? before->want == Want::Up : !hadDown;
         waitUntil(this, [freshFd] { return superviseRunning(freshFd->get()); }, 15000,
-                  [this, message, name, freshFd, wantUp, ok2](bool up) {
-                      if (up && wantUp)
+                  [this, message, name, freshFd, before, hadDown, ok2](bool up) {
+                      if (up && before)
+                          restoreWant(freshFd->get(), *before, before->pid != 0);
+                      else if (up && !hadDown)
                           sendCommands(freshFd->get(), "u");
                       m_busy.remove(name);
                       refreshService(name);
@@ -800,11 +852,11 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
                       replyOk(message);
                   });
     };
-    waitUntil(this, [oldFd] { return stopAndLeave(oldFd->get()); }, 10000, [this, log, finish](bool stopped) {
+    waitUntil(this, stopAndLeave(oldFd), killAfterMs + leaveTimeoutMs, [this, log, finish](bool stopped) {
         if (!stopped || !log->valid() || !superviseRunning(log->get()))
             return finish(stopped);
         waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-            waitUntil(this, [log] { return stopAndLeave(log->get()); }, 10000, finish);
+            waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, finish);
         });
     });
 }

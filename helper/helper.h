@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config.h"
+#include "ratebound.h"
 #include "servicetree.h"
 #include "templates.h"
 #include "types.h"
@@ -94,6 +95,7 @@ private:
     QHash<QString, ServiceInfo> m_known;
     QHash<QString, quint64> m_exitTotals;
     QSet<QString> m_busy; // services in the middle of a remove or logging change
+    RateBound m_openLogBound; // per caller (bus name) and per user ("uid N")
 };
 
 } // namespace tz

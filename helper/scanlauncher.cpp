@@ -167,6 +167,17 @@ QString ScanLauncher::start()
     return {};
 }
 
+bool ScanLauncher::logRule076() const
+{
+    // Its own environment, not ours: an adopted svscan may have been started by
+    // another helper with another one.
+    QFile f(QStringLiteral("/proc/%1/environ").arg(m_pid));
+    if (m_pid <= 0 || !f.open(QIODevice::ReadOnly))
+        return false;
+    const QList<QByteArray> vars = f.read(1 << 20).split('\0');
+    return vars.contains(QByteArrayLiteral("SVSCAN_LOGRULE=0.76"));
+}
+
 void ScanLauncher::watch()
 {
     if (m_notifier) {

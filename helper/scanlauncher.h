@@ -28,6 +28,9 @@ public:
     // Adopts or starts; returns an empty string or the problem.
     QString ensureRunning();
     pid_t pid() const { return m_pid; }
+    // Whether the running svscan decides on a logger pipe by 0.76's rule
+    // (SVSCAN_LOGRULE=0.76 in its environment): then log/ alone means a logger.
+    bool logRule076() const;
     bool adopted() const { return m_adopted; }
 
     static constexpr const char *pidFileName = ".tazuna-svscan.pid";

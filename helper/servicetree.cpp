@@ -162,6 +162,20 @@ bool removeTree(int dirFd, const char *name)
     return ::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 && ok;
 }
 
+namespace {
+
+// log/main of a service, each step opened without following a symlink (O_NOFOLLOW on
+// "log/main" would check main only).
+Fd openLogMain(int serviceFd)
+{
+    const Fd log(::openat(serviceFd, paths::log, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    if (!log.valid())
+        return Fd();
+    return Fd(::openat(log.get(), "main", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+}
+
+} // namespace
+
 Check checkServiceName(const QString &name)
 {
     if (name.size() > 255)
@@ -338,13 +352,9 @@ Outcome<LogFileInfoList> ServiceTree::listLogs(const QString &name) const
     auto fd = openService(name);
     if (!fd.ok())
         return fd.refusal();
-    const Fd logDir(::openat(fd.value().get(), logMainDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    const Fd logDir = openLogMain(fd.value().get());
     LogFileInfoList out;
     if (!logDir.valid())
-        return out;
-    // O_NOFOLLOW applies to the last component only: check log itself too.
-    struct stat st {};
-    if (::fstatat(fd.value().get(), paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
         return out;
     const int dup = ::openat(logDir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = dup >= 0 ? ::fdopendir(dup) : nullptr;
@@ -404,9 +414,7 @@ Outcome<int> ServiceTree::openLog(const QString &name, const QString &file) cons
     if (!fd.ok())
         return fd.refusal();
     struct stat st {};
-    if (::fstatat(fd.value().get(), paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
-        return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log directory").arg(name)};
-    const Fd logDir(::openat(fd.value().get(), logMainDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    const Fd logDir = openLogMain(fd.value().get());
     if (!logDir.valid())
         return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log directory").arg(name)};
     const QByteArray f = QFile::encodeName(file);

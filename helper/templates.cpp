@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -71,12 +72,24 @@ Refusal invalid(const QString &key, const QString &why)
 }
 
 // Whether uid/gid (with the user's supplementary groups) may execute st's file.
-bool executableFor(const struct stat &st, uid_t uid, gid_t gid, const QByteArray &userName)
+// Whether a user with uid and groups has the permission bits (S_IXUSR, S_IXGRP,
+// S_IXOTH style, chosen as the kernel does: owner, else group, else others) of st.
+bool permitted(const struct stat &st, uid_t uid, const std::vector<gid_t> &groups, mode_t usr, mode_t grp, mode_t oth)
+{
+    if (st.st_uid == uid)
+        return st.st_mode & usr;
+    for (const gid_t g : groups)
+        if (g == st.st_gid)
+            return st.st_mode & grp;
+    return st.st_mode & oth;
+}
+
+// Whether the user may run path: the file's x bit for that user and the search bit
+// of every folder on the way, along the path as given and as resolved.
+bool executableFor(const QByteArray &path, const struct stat &st, uid_t uid, gid_t gid, const QByteArray &userName)
 {
     if (uid == 0)
         return st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH);
-    if (st.st_uid == uid)
-        return st.st_mode & S_IXUSR;
     int count = 64;
     std::vector<gid_t> groups(static_cast<std::size_t>(count));
     if (::getgrouplist(userName.constData(), gid, groups.data(), &count) < 0) {
@@ -84,10 +97,17 @@ bool executableFor(const struct stat &st, uid_t uid, gid_t gid, const QByteArray
         ::getgrouplist(userName.constData(), gid, groups.data(), &count);
     }
     groups.resize(static_cast<std::size_t>(std::max(count, 0)));
-    for (const gid_t g : groups)
-        if (g == st.st_gid)
-            return st.st_mode & S_IXGRP;
-    return st.st_mode & S_IXOTH;
+    if (!permitted(st, uid, groups, S_IXUSR, S_IXGRP, S_IXOTH))
+        return false;
+    const QByteArray resolved = QFile::encodeName(QFileInfo(QFile::decodeName(path)).canonicalFilePath());
+    for (const QByteArray &p : {path, resolved}) {
+        for (qsizetype slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+            struct stat dir {};
+            if (::stat(p.left(slash).constData(), &dir) != 0 || !permitted(dir, uid, groups, S_IXUSR, S_IXGRP, S_IXOTH))
+                return false;
+        }
+    }
+    return true;
 }
 
 // Splits a template's exec line into words: blanks separate, '…' is literal, and
@@ -355,7 +375,7 @@ Outcome<Rendered> render(const Template &t, const ParameterMap &parameters, uid_
             // env(1) takes a first word with '=' for one more variable.
             if (type == QLatin1String("command") && path.contains(QLatin1Char('=')))
                 return invalid(key, QStringLiteral("a program path may not contain '='"));
-            if (type == QLatin1String("command") && !executableFor(st, r.uid, r.gid, userBytes))
+            if (type == QLatin1String("command") && !executableFor(p, st, r.uid, r.gid, userBytes))
                 return Refusal{errors::notExecutable, QStringLiteral("%1: %2 is not executable for %3").arg(key, path, userName)};
             words.insert(key, {p});
         } else if (type == QLatin1String("args")) {

@@ -405,6 +405,14 @@ void Supervisor::readControl()
         case 'i': dispatch({EventKind::Signal, SIGINT}); break;
         case 't': dispatch({EventKind::Signal, SIGTERM}); break;
         case 'k': dispatch({EventKind::Signal, SIGKILL}); break;
+        case 'B':
+            // Tazuna's own (0.76 ignores it): svc -u that also forgets the backoff's
+            // count, for a user who has fixed what made the service crash.
+            m_backoff.reset();
+            dispatch({EventKind::Up});
+            if (m_backoffConfig)
+                writeBackoff();
+            break;
         default: break; // 0.76 ignores unknown bytes
         }
     }

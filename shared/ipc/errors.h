@@ -20,6 +20,8 @@ inline constexpr const char *notExecutable = "org.tazuna.Helper1.Error.NotExecut
 inline constexpr const char *notSupervised = "org.tazuna.Helper1.Error.NotSupervised";
 // Too many calls or pending authorizations from one caller, or too many services for one user.
 inline constexpr const char *limitExceeded = "org.tazuna.Helper1.Error.LimitExceeded";
+// The operation cannot work in this setup (e.g. logging off under svscan's 0.76 rule).
+inline constexpr const char *notSupported = "org.tazuna.Helper1.Error.NotSupported";
 inline constexpr const char *busy = "org.tazuna.Helper1.Error.Busy";
 inline constexpr const char *failed = "org.tazuna.Helper1.Error.Failed";
 

@@ -50,7 +50,7 @@ struct HelperFixture {
 
     // With fakePolkit the bus lets root own polkit's name and no polkitd starts:
     // the test provides the authority.
-    bool start(bool fakePolkit = false)
+    bool start(bool fakePolkit = false, const QStringList &helperArgs = {})
     {
         tz::registerIpcTypes();
         alice = ensureUser(QStringLiteral("tzalice"));
@@ -58,7 +58,7 @@ struct HelperFixture {
         ::chmod(QFile::encodeName(scanParent.path()).constData(), 0755);
         scanDir = scanParent.filePath(QStringLiteral("service"));
         if (!harness.startBus(fakePolkit) || (!fakePolkit && !harness.startPolkit(QLatin1String(testRules)))
-            || !harness.startHelper(scanDir))
+            || !harness.startHelper(scanDir, helperArgs))
             return false;
         root = proxyFor(0, 0, QStringLiteral("root"));
         asAlice = proxyFor(alice.uid, alice.gid, QStringLiteral("alice"));

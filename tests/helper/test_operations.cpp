@@ -2,6 +2,7 @@
 // Every helper operation end to end: real bus, real polkitd, real svscan/supervise/multilog.
 #include "helpertestbase.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 #include <csignal>
@@ -25,6 +26,10 @@ private Q_SLOTS:
     void togglesLoggingWithoutLosingLines();
     void listsAndPassesLogFiles();
     void removesKeepingOrDeletingLogs();
+    void rendersWhatCreateWouldWithoutWriting();
+    void givesTheWantBackAfterALoggingToggle();
+    void resetBackoffForgetsTheCount();
+    void removeKillsWhatIgnoresTerm();
     void cleanupTestCase();
 
 private:
@@ -49,8 +54,18 @@ void TestOperations::listsTemplates()
         ids << t.id;
         QVERIFY(!t.title.isEmpty());
         QStringList keys;
-        for (const TemplateParameter &p : t.parameters)
+        for (const TemplateParameter &p : t.parameters) {
             keys << p.key;
+            // Bounds come with the numbers only.
+            if (p.type == QLatin1String("uint"))
+                QVERIFY2(p.minimum <= p.maximum && p.maximum > 0, qPrintable(p.key));
+            else
+                QVERIFY2(p.minimum == 0 && p.maximum == 0, qPrintable(p.key));
+            if (p.key == QLatin1String("log-count")) {
+                QCOMPARE(p.minimum, 2u);
+                QCOMPARE(p.maximum, 1000u);
+            }
+        }
         for (const char *common : {"user", "directory", "environment", "limit-memory", "log", "log-size", "log-count",
                                    "log-timestamps", "start", "backoff"})
             QVERIFY2(keys.contains(QLatin1String(common)), common);
@@ -326,6 +341,155 @@ void TestOperations::removesKeepingOrDeletingLogs()
     QVERIFY(!QFileInfo::exists(f->path(QStringLiteral("numbers"))));
     QVERIFY(QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("numbers.*")}, QDir::Dirs).isEmpty());
     QCOMPARE(errorOf(f->asAlice->Remove(QStringLiteral("numbers"), true)), QLatin1String(errors::noSuchService));
+}
+
+void TestOperations::rendersWhatCreateWouldWithoutWriting()
+{
+    ParameterMap resting = foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzalice"), false);
+    resting.insert(QStringLiteral("start"), QStringLiteral("false"));
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("taken"), resting)), QString());
+    const QStringList before = QDir(f->scanDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+    const ParameterMap params = foreground(QStringLiteral("echo 'hi'; exit 0"), QStringLiteral("tzbob"));
+    QDBusPendingReply<QString, QString> r = f->asBob->Render(QStringLiteral("foreground"), QStringLiteral("preview"), params);
+    r.waitForFinished();
+    QVERIFY2(!r.isError(), qPrintable(r.error().message()));
+    QVERIFY(r.argumentAt<0>().startsWith(QStringLiteral("#!/bin/sh\n")));
+    QVERIFY(r.argumentAt<0>().contains(QStringLiteral("exec setuidgid 'tzbob' '/bin/sh' '-c' 'echo '\\''hi'\\''; exit 0'")));
+    QVERIFY(r.argumentAt<1>().contains(QStringLiteral("multilog t s99999 n10 ./main")));
+    ParameterMap quiet = params;
+    quiet.insert(QStringLiteral("log"), QStringLiteral("false"));
+    QDBusPendingReply<QString, QString> q = f->asBob->Render(QStringLiteral("foreground"), QStringLiteral("preview"), quiet);
+    q.waitForFinished();
+    QVERIFY(!q.isError());
+    QCOMPARE(q.argumentAt<1>(), QString());
+    QCOMPARE(QDir(f->scanDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+
+    // Exactly Create's refusals, and those about one field start with its key.
+    struct Case {
+        QString templateId, name;
+        ParameterMap params;
+        const char *error;
+        QString prefix;
+    };
+    ParameterMap badCount = params;
+    badCount.insert(QStringLiteral("log-count"), QStringLiteral("1"));
+    ParameterMap noUser = params;
+    noUser.insert(QStringLiteral("user"), QStringLiteral("tznosuchuser"));
+    ParameterMap notExec = params;
+    notExec.insert(QStringLiteral("command"), QStringLiteral("/etc/passwd"));
+    // Executable itself, but in a folder only root may enter.
+    QTemporaryDir locked;
+    ::chmod(QFile::encodeName(locked.path()).constData(), 0700);
+    const QString hidden = locked.filePath(QStringLiteral("prog"));
+    QVERIFY(QFile::copy(QStringLiteral("/bin/true"), hidden));
+    ::chmod(QFile::encodeName(hidden).constData(), 0755);
+    ParameterMap unreachable = params;
+    unreachable.insert(QStringLiteral("command"), hidden);
+    const QList<Case> cases = {
+        {QStringLiteral("foreground"), QStringLiteral("preview"), unreachable, errors::notExecutable, QStringLiteral("command: ")},
+        {QStringLiteral("foreground"), QStringLiteral("a/b"), params, errors::invalidName, QStringLiteral("name: ")},
+        {QStringLiteral("foreground"), QStringLiteral("taken"), params, errors::alreadyExists, QStringLiteral("name: ")},
+        {QStringLiteral("nosuch"), QStringLiteral("preview"), params, errors::unknownTemplate, QString()},
+        {QStringLiteral("foreground"), QStringLiteral("preview"), badCount, errors::invalidParameter, QStringLiteral("log-count: ")},
+        {QStringLiteral("foreground"), QStringLiteral("preview"), noUser, errors::noSuchUser, QStringLiteral("user: ")},
+        {QStringLiteral("foreground"), QStringLiteral("preview"), notExec, errors::notExecutable, QStringLiteral("command: ")},
+    };
+    for (const Case &c : cases) {
+        QDBusPendingReply<QString, QString> rendered = f->asAlice->Render(c.templateId, c.name, c.params);
+        rendered.waitForFinished();
+        QDBusPendingReply<> created = f->asAlice->Create(c.templateId, c.name, c.params);
+        created.waitForFinished();
+        QCOMPARE(rendered.error().name(), QLatin1String(c.error));
+        QCOMPARE(created.error().name(), QLatin1String(c.error));
+        QCOMPARE(rendered.error().message(), created.error().message());
+        QVERIFY2(rendered.error().message().startsWith(c.prefix), qPrintable(rendered.error().message()));
+    }
+    QCOMPARE(QDir(f->scanDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+    QCOMPARE(errorOf(f->root->Remove(QStringLiteral("taken"), true)), QString());
+}
+
+void TestOperations::givesTheWantBackAfterALoggingToggle()
+{
+    // Up, down although normally up, and once (running under svc -o).
+    const QString sleeper = QStringLiteral("exec sleep 100000");
+    for (const char *n : {"wup", "wdown", "wonce"})
+        QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QLatin1String(n), foreground(sleeper, QStringLiteral("tzalice")))),
+                 QString());
+    for (const char *n : {"wup", "wdown", "wonce"})
+        QVERIFY(f->waitState(QLatin1String(n), QStringLiteral("up")));
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("wdown"), QStringLiteral("stop"))), QString());
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("wonce"), QStringLiteral("once"))), QString());
+    QVERIFY(f->waitState(QStringLiteral("wdown"), QStringLiteral("down")));
+    QVERIFY(waitFor([&] { return f->find(QStringLiteral("wonce"))->want == QLatin1String("once"); }));
+    const auto wantsAndStates = [&] {
+        QStringList out;
+        for (const char *n : {"wup", "wdown", "wonce"}) {
+            const auto s = f->find(QLatin1String(n));
+            out << QStringLiteral("%1 %2 %3 %4").arg(s->name, s->want, s->state).arg(s->normallyUp);
+        }
+        return out;
+    };
+    const QStringList expected = {QStringLiteral("wup up up 1"), QStringLiteral("wdown down down 1"), QStringLiteral("wonce once up 1")};
+    QCOMPARE(wantsAndStates(), expected);
+    for (const bool on : {false, true}) {
+        for (const char *n : {"wup", "wdown", "wonce"})
+            QCOMPARE(errorOf(f->root->SetLogging(QLatin1String(n), on)), QString());
+        QVERIFY(f->waitState(QStringLiteral("wup"), QStringLiteral("up")));
+        QVERIFY(f->waitState(QStringLiteral("wonce"), QStringLiteral("up")));
+        QCOMPARE(wantsAndStates(), expected);
+        QCOMPARE(f->find(QStringLiteral("wup"))->logging, on);
+    }
+    // A down service never ran in between.
+    QDBusPendingReply<ServiceDetails> d = f->root->GetService(QStringLiteral("wdown"));
+    d.waitForFinished();
+    QCOMPARE(d.value().exits.size(), 1);
+    for (const char *n : {"wup", "wdown", "wonce"})
+        QCOMPARE(errorOf(f->root->Remove(QLatin1String(n), true)), QString());
+}
+
+// Quick deaths in a row, from supervise/backoff-state (bytes 6 and 7, big-endian).
+static int quickDeaths(const QString &serviceDir)
+{
+    const QByteArray s = readFile(serviceDir + QStringLiteral("/supervise/backoff-state"));
+    return s.size() == 32 ? (static_cast<unsigned char>(s[6]) << 8 | static_cast<unsigned char>(s[7])) : -1;
+}
+
+void TestOperations::resetBackoffForgetsTheCount()
+{
+    ParameterMap crasher = foreground(QStringLiteral("exit 1"), QStringLiteral("tzalice"), false);
+    crasher.insert(QStringLiteral("backoff"), QStringLiteral("60"));
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("looper"), crasher)), QString());
+    const QString dir = f->path(QStringLiteral("looper"));
+    // Pauses of 1 s and 2 s: the third quick death comes after about 3 s.
+    QVERIFY(waitFor([&] { return quickDeaths(dir) >= 3; }, 15000));
+    const int before = quickDeaths(dir);
+    QCOMPARE(errorOf(f->asAlice->Control(QStringLiteral("looper"), QStringLiteral("reset-backoff"))), QString());
+    // It starts at once and dies at once: the count starts again from one.
+    QVERIFY2(waitFor([&] { const int n = quickDeaths(dir); return n >= 0 && n <= 1; }, 3000),
+             qPrintable(QStringLiteral("%1 quick deaths, %2 before").arg(quickDeaths(dir)).arg(before)));
+    QCOMPARE(errorOf(f->root->Remove(QStringLiteral("looper"), true)), QString());
+}
+
+void TestOperations::removeKillsWhatIgnoresTerm()
+{
+    const QString code = QStringLiteral("trap '' TERM; echo stubborn; while :; do sleep 0.2; done");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("stubborn"), foreground(code, QStringLiteral("tzalice")))),
+             QString());
+    QVERIFY(f->waitState(QStringLiteral("stubborn"), QStringLiteral("up")));
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(f->path(QStringLiteral("stubborn/log/main/current"))).contains(" stubborn\n"), 15000);
+    const auto pid = static_cast<pid_t>(f->find(QStringLiteral("stubborn"))->pid);
+    QElapsedTimer took;
+    took.start();
+    QDBusPendingReply<> r = f->root->Remove(QStringLiteral("stubborn"), false);
+    r.waitForFinished();
+    QVERIFY2(!r.isError(), qPrintable(r.error().message()));
+    // TERM first, KILL after 5 s.
+    QVERIFY2(took.elapsed() >= 4500 && took.elapsed() < 12000, qPrintable(QString::number(took.elapsed())));
+    QVERIFY(::kill(pid, 0) != 0);
+    QVERIFY(!QFileInfo::exists(f->path(QStringLiteral("stubborn"))));
+    const QStringList kept = QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("stubborn.*")}, QDir::Dirs);
+    QCOMPARE(kept.size(), 1);
+    QVERIFY(readFile(f->path(QStringLiteral(".tazuna-removed/") + kept.first() + QStringLiteral("/log/main/current"))).contains(" stubborn\n"));
 }
 
 QTEST_GUILESS_MAIN(TestOperations)

@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 
 using namespace tz;
@@ -32,11 +33,11 @@ QList<int> svscans(const QString &scanDir)
 QList<int> numbers(const QByteArray &text)
 {
     QList<int> out;
-    static const QRegularExpression re(QStringLiteral(" n (\\d+)$"));
+    static const QRegularExpression re(QStringLiteral("(^| )n (\\d+)$"));
     for (const QByteArray &line : text.split('\n')) {
         const auto m = re.match(QString::fromUtf8(line));
         if (m.hasMatch())
-            out << m.captured(1).toInt();
+            out << m.captured(2).toInt();
     }
     return out;
 }
@@ -63,6 +64,25 @@ QStringList stateOf(HelperProxy &p)
     return out;
 }
 
+// The processes supervise runs in serviceDir: each ./run, however it was started.
+QList<int> runCopies(const QString &serviceDir)
+{
+    QList<int> out;
+    const QString dir = QFileInfo(serviceDir).canonicalFilePath();
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const int p = pid.toInt(&isPid);
+        if (!isPid || QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(p)) != dir)
+            continue;
+        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(p));
+        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        const int parent = fields.value(1).toInt();
+        if (readFile(QStringLiteral("/proc/%1/comm").arg(parent)).trimmed() == "supervise")
+            out << p;
+    }
+    return out;
+}
+
 } // namespace
 
 class TestSurvival : public QObject {
@@ -72,6 +92,7 @@ private Q_SLOTS:
     void killNineUnderLoadStopsNothing();
     void restartedHelperAdoptsAndReportsTheSame();
     void helperStartsSvscanAgainIfItDies();
+    void loggingToggledThenKillNineKeepsPids();
     void cleanupTestCase();
 
 private:
@@ -184,6 +205,65 @@ void TestSurvival::helperStartsSvscanAgainIfItDies()
     // The supervise processes and their services were never svscan's to stop.
     QCOMPARE(stateOf(*f->root), before);
     m_svscan = fresh;
+}
+
+
+void TestSurvival::loggingToggledThenKillNineKeepsPids()
+{
+    // The load below stops it, which must change nothing.
+    QCOMPARE(errorOf(f->root->Control(QStringLiteral("resting"), QStringLiteral("stop"))), QString());
+    QVERIFY(f->waitState(QStringLiteral("resting"), QStringLiteral("down")));
+    // Off and on again for the busy service and the resting one; what the service
+    // wrote while its logger was off went to svscan's output.
+    for (const QString &name : {QStringLiteral("fast"), QStringLiteral("resting")}) {
+        QCOMPARE(errorOf(f->root->SetLogging(name, false)), QString());
+        QCOMPARE(errorOf(f->root->SetLogging(name, true)), QString());
+    }
+    // And on for the first time for one made without a log.
+    QCOMPARE(errorOf(f->root->SetLogging(QStringLiteral("slow"), true)), QString());
+    QVERIFY(f->waitState(QStringLiteral("fast"), QStringLiteral("up")));
+    QVERIFY(f->waitState(QStringLiteral("slow"), QStringLiteral("up")));
+    const QString slowDir = f->path(QStringLiteral("slow"));
+    QVERIFY(waitFor([&] { return runCopies(slowDir).size() == 1; }));
+    const QList<int> slowRuns = runCopies(slowDir);
+    const QString fastDir = f->path(QStringLiteral("fast"));
+    QVERIFY(waitFor([&] { return runCopies(fastDir).size() == 1; }));
+    const qsizetype logged = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 200; }));
+    const QStringList before = stateOf(*f->root);
+    const QList<int> runs = runCopies(fastDir);
+
+    for (int round = 0; round < 3; ++round) {
+        QTimer load;
+        QObject::connect(&load, &QTimer::timeout, [&] {
+            f->asAlice->ListServices();
+            f->asAlice->GetService(QStringLiteral("fast"));
+            f->asAlice->Control(QStringLiteral("resting"), QStringLiteral("stop"));
+        });
+        load.start(1);
+        QTest::qWait(200);
+        f->harness.killHelper(SIGKILL);
+        load.stop();
+        QVERIFY(f->harness.startHelper(f->scanDir));
+        f->root = f->proxyFor(0, 0, QStringLiteral("root-round-%1").arg(round));
+        f->asAlice = f->proxyFor(f->alice.uid, f->alice.gid, QStringLiteral("alice-round-%1").arg(round));
+        // Long enough for anything a restart might start to have started.
+        QTest::qWait(1500);
+        QCOMPARE(stateOf(*f->root), before);
+        QCOMPARE(runCopies(fastDir), runs);
+        QCOMPARE(runCopies(slowDir), slowRuns);
+        QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
+    }
+
+    // Every number once at least, none skipped: the logs and svscan's output together.
+    const qsizetype now = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > now + 200; }));
+    QList<int> all = numbers(allLogs(f->path(QStringLiteral("fast/log/main"))) + '\n'
+                             + readFile(f->harness.runDir() + QStringLiteral("/svscan.log")));
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    QVERIFY(all.size() > 2000);
+    QCOMPARE(all.last() - all.first() + 1, all.size());
 }
 
 QTEST_GUILESS_MAIN(TestSurvival)
