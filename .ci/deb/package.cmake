@@ -41,7 +41,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 
-install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/README.ja.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # A native package's changelog, which Debian wants gzipped beside the copyright.
 file(WRITE ${PROJECT_BINARY_DIR}/deb/changelog.Debian
 "tazuna (${PROJECT_VERSION}) unstable; urgency=medium
