@@ -246,7 +246,9 @@ QString Helper::start()
         const auto fd = m_tree.openService(name);
         if (!fd.ok())
             continue;
-        m_known.insert(name, m_tree.info(name, fd.value().get()));
+        ServiceTimes times;
+        m_known.insert(name, m_tree.info(name, fd.value().get(), &times));
+        m_times.insert(name, times);
         const auto exits = readExitLog(fd.value().get());
         m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
     }
@@ -312,11 +314,19 @@ void Helper::authorizeFor(const QString &name, const char *action, const char *o
 
 ServiceInfoList Helper::ListServices()
 {
+    // Answered from the rows the watcher keeps fresh (reading the tree costs some 20
+    // system calls per service); what inotify has queued is handled first, so every
+    // change made before this call is in the answer.
+    m_watcher->readPending();
+    QStringList names = m_known.keys();
+    names.sort();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     ServiceInfoList out;
-    for (const QString &name : m_tree.names()) {
-        const auto fd = m_tree.openService(name);
-        if (fd.ok())
-            out.push_back(m_tree.info(name, fd.value().get()));
+    out.reserve(names.size());
+    for (const QString &name : std::as_const(names)) {
+        ServiceInfo info = m_known.value(name);
+        m_times.value(name).apply(info, now);
+        out.push_back(info);
     }
     return out;
 }
@@ -376,7 +386,7 @@ void Helper::Control(const QString &name, const QString &command)
 
 const Template *Helper::checkCreate(const QString &templateId, const QString &name, const ParameterMap &parameters)
 {
-    if (auto bad = checkServiceName(name)) {
+    if (auto bad = checkNewServiceName(name)) {
         refuse(*bad);
         return nullptr;
     }
@@ -586,6 +596,7 @@ void Helper::resync()
             const QString gone = it.key();
             m_watcher->forgetService(gone);
             m_exitTotals.remove(gone);
+            m_times.remove(gone);
             it = m_known.erase(it);
             Q_EMIT ServiceRemoved(gone);
         } else {
@@ -593,15 +604,19 @@ void Helper::resync()
         }
     }
     for (const QString &name : now) {
+        // Again for a known name too: it may be a new directory under the old name
+        // (the logging toggle swaps one in), which the old watches do not see.
+        m_watcher->watchService(name);
         if (m_known.contains(name)) {
             refreshService(name);
             continue;
         }
-        m_watcher->watchService(name);
         const auto fd = m_tree.openService(name);
         if (!fd.ok())
             continue;
-        const ServiceInfo info = m_tree.info(name, fd.value().get());
+        ServiceTimes times;
+        const ServiceInfo info = m_tree.info(name, fd.value().get(), &times);
+        m_times.insert(name, times);
         const auto exits = readExitLog(fd.value().get());
         m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
         m_known.insert(name, info);
@@ -617,7 +632,9 @@ void Helper::refreshService(const QString &name)
     const auto fd = m_tree.openService(name);
     if (!fd.ok())
         return resync();
-    const ServiceInfo info = m_tree.info(name, fd.value().get());
+    ServiceTimes times;
+    const ServiceInfo info = m_tree.info(name, fd.value().get(), &times);
+    m_times.insert(name, times);
     // A supervise that is starting writes status before it opens its fifos, and
     // opening them changes no file: while a fresh status says nobody runs it yet,
     // look again shortly. This ends within a second of the last status change.

@@ -93,6 +93,7 @@ private:
     // What was last announced, to emit ServiceChanged only for real changes. A cache
     // of the tree, rebuilt from it at start-up: never a source of truth.
     QHash<QString, ServiceInfo> m_known;
+    QHash<QString, ServiceTimes> m_times; // what brings a cached row's times up to date
     QHash<QString, quint64> m_exitTotals;
     QSet<QString> m_busy; // services in the middle of a remove or logging change
     RateBound m_openLogBound; // per caller (bus name) and per user ("uid N")

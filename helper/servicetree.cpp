@@ -188,6 +188,17 @@ Check checkServiceName(const QString &name)
     return std::nullopt;
 }
 
+Check checkNewServiceName(const QString &name)
+{
+    if (auto bad = checkServiceName(name))
+        return bad;
+    static const QRegularExpression portable(QStringLiteral("^[A-Za-z0-9_@+][A-Za-z0-9._@+-]*$"));
+    if (!portable.match(name).hasMatch())
+        return Refusal{errors::invalidName, QStringLiteral("name: a new service's name uses only ASCII letters, digits and "
+                                                           ". _ - @ + and starts with neither '.' nor '-'")};
+    return std::nullopt;
+}
+
 ServiceTree::ServiceTree(QString scanDir) : m_path(std::move(scanDir)) {}
 
 QString ServiceTree::open()
@@ -248,7 +259,7 @@ std::optional<ServiceMeta> ServiceTree::readMeta(int serviceFd)
     return ServiceMeta::decode(*text);
 }
 
-ServiceInfo ServiceTree::info(const QString &name, int serviceFd) const
+ServiceInfo ServiceTree::info(const QString &name, int serviceFd, ServiceTimes *times) const
 {
     ServiceInfo s;
     s.name = name;
@@ -277,6 +288,8 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd) const
         const timespec now = Tai64n::now().toUnix();
         const timespec since = ss.since.toUnix();
         s.seconds = std::max<qint64>(0, static_cast<qint64>(now.tv_sec) - static_cast<qint64>(since.tv_sec));
+        if (times)
+            times->sinceMs = toUnixMs(ss.since);
         s.want = ss.want == Want::Up ? QStringLiteral("up") : ss.want == Want::Down ? QStringLiteral("down") : QStringLiteral("once");
         if (running)
             s.state = ss.pid == 0 ? QStringLiteral("down") : ss.paused ? QStringLiteral("paused") : QStringLiteral("up");
@@ -286,8 +299,11 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd) const
     if (exits.ok()) {
         const qint64 minuteAgo = toUnixMs(Tai64n::now()) - 60000;
         for (const ExitRecord &r : exits->records)
-            if (!r.stopRequested && r.lastSignal == 0 && r.kind != ExitKind::Unknown && toUnixMs(r.ended) >= minuteAgo)
+            if (!r.stopRequested && r.lastSignal == 0 && r.kind != ExitKind::Unknown && toUnixMs(r.ended) >= minuteAgo) {
                 ++s.crashes;
+                if (times)
+                    times->crashEndsMs.push_back(toUnixMs(r.ended));
+            }
     }
     return s;
 }

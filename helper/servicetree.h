@@ -8,6 +8,8 @@
 #include <QMap>
 #include <QString>
 
+#include <algorithm>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +46,23 @@ inline constexpr const char *metaFile = ".tazuna";
 inline constexpr const char *logMainDir = "log/main";
 
 // An open directory descriptor that closes itself.
+// When the current state began and when the recent unasked exits happened (Unix ms),
+// from which ServiceInfo::seconds and ::crashes follow at any later moment.
+struct ServiceTimes {
+    qint64 sinceMs = -1; // -1: no status
+    QList<qint64> crashEndsMs;
+
+    // Sets info.seconds and info.crashes as of nowMs.
+    void apply(ServiceInfo &info, qint64 nowMs) const
+    {
+        info.seconds = sinceMs < 0 ? 0 : std::max<qint64>(0, nowMs / 1000 - sinceMs / 1000);
+        info.crashes = 0;
+        for (const qint64 t : crashEndsMs)
+            if (t >= nowMs - 60000)
+                ++info.crashes;
+    }
+};
+
 class Fd {
 public:
     Fd() = default;
@@ -76,7 +95,9 @@ public:
     // svscan does); NoSuchService when absent, InvalidName when the name is bad.
     Outcome<Fd> openService(const QString &name) const;
 
-    ServiceInfo info(const QString &name, int serviceFd) const;
+    // With times, also what the row's time-dependent fields are computed from, so
+    // that a cached row can be brought up to date without reading the tree again.
+    ServiceInfo info(const QString &name, int serviceFd, ServiceTimes *times = nullptr) const;
     Outcome<ServiceInfo> info(const QString &name) const;
     Outcome<ServiceDetails> details(const QString &name) const;
     static std::optional<ServiceMeta> readMeta(int serviceFd);
@@ -99,5 +120,9 @@ std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype l
 bool removeTree(int dirFd, const char *name);
 // A name checked for the service rules of tz::isServiceName, as an error or nullopt.
 Check checkServiceName(const QString &name);
+// What the helper itself creates is stricter: ASCII letters, digits and . _ - @ +,
+// starting with neither '.' nor '-', so that no name in the list can pass for another
+// (no look-alikes of '/', no bidirectional or zero-width characters).
+Check checkNewServiceName(const QString &name);
 
 } // namespace tz

@@ -79,6 +79,15 @@ void TreeWatcher::readEvents()
             const auto *e = reinterpret_cast<const inotify_event *>(buf + off);
             off += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
             const QString child = e->len ? QFile::decodeName(e->name) : QString();
+            if (e->mask & IN_Q_OVERFLOW) {
+                // Events were lost: look at everything again.
+                scanChanged = true;
+                for (const Watch &w : std::as_const(m_watches)) {
+                    touched.insert(w.name);
+                    exits.insert(w.name);
+                }
+                continue;
+            }
             if (e->wd == m_scanWd) {
                 if (!child.startsWith(QLatin1Char('.')))
                     scanChanged = true;
@@ -102,7 +111,7 @@ void TreeWatcher::readEvents()
             } else if (child == QLatin1String("exits")) {
                 exits.insert(it->name);
                 touched.insert(it->name);
-            } else if (child == QLatin1String("status")) {
+            } else if (child == QLatin1String("status") || child == QLatin1String("backoff-state")) {
                 touched.insert(it->name);
             }
         }

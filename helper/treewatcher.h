@@ -24,6 +24,9 @@ public:
     // Starts (or refreshes) the watches of one service; harmless to repeat.
     void watchService(const QString &name);
     void forgetService(const QString &name);
+    // Handles what inotify has queued now, at once: a call answered from what the
+    // watcher keeps then sees every change made before it.
+    void readPending() { readEvents(); }
 
 Q_SIGNALS:
     void scanDirChanged();

@@ -149,7 +149,26 @@ void TestRefusals::badNamesAreRefused()
     }
     QCOMPARE(errorOf(f->root->Control(QStringLiteral("absent"), QStringLiteral("stop"))), QLatin1String(errors::noSuchService));
     QCOMPARE(errorOf(f->root->Remove(QStringLiteral("absent"), true)), QLatin1String(errors::noSuchService));
+
+    // What the helper creates is plain ASCII: no look-alikes of '/' (U+2215, fullwidth
+    // ．／), no bidirectional or zero-width characters, no leading '-'.
+    const QStringList spoofs = {QString::fromUtf8("..\u2215..\u2215tmp"), QString::fromUtf8("\uff0e\uff0e\uff0ftmp"),
+                                QString::fromUtf8("abc\u202Etxt.exe"), QString::fromUtf8("we\u200Bb"), QStringLiteral("-x"),
+                                QString::fromUtf8("caf\u00e9"), QStringLiteral("a b")};
+    for (const QString &name : spoofs) {
+        const QByteArray shown = name.toUtf8().toPercentEncoding();
+        QDBusPendingReply<> created = f->root->Create(QStringLiteral("foreground"), name, p);
+        created.waitForFinished();
+        QVERIFY2(created.error().name() == invalid, shown.constData());
+        QVERIFY2(created.error().message().startsWith(QLatin1String("name: ")), shown.constData());
+        QVERIFY2(errorOf(f->root->Render(QStringLiteral("foreground"), name, p)) == invalid, shown.constData());
+    }
     QCOMPARE(snapshot(f->scanDir), before);
+    // Services made by hand keep any name svscan runs: the other calls take the
+    // name and look for the service.
+    const QString handMade = QString::fromUtf8("caf\u00e9");
+    QCOMPARE(errorOf(f->root->GetService(handMade)), QLatin1String(errors::noSuchService));
+    QCOMPARE(errorOf(f->root->Control(handMade, QStringLiteral("stop"))), QLatin1String(errors::noSuchService));
 }
 
 void TestRefusals::logPathsStayInsideTheLogDirectory()
