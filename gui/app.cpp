@@ -43,9 +43,10 @@ App::App(const QDBusConnection &systemBus, const QDBusConnection &sessionBus, QO
     connect(m_tray, &Tray::controlRequested, m_window, [this](const QString &name, const QString &command) {
         m_window->control({name}, command);
     });
-    connect(m_notifier, &Notifier::showLogRequested, m_window, &MainWindow::openLog);
+    connect(m_notifier, &Notifier::showLogRequested, m_window, &MainWindow::openLogAtLastCrash);
+    // After a crash loop the backoff may hold the service down for minutes: Restart means now.
     connect(m_notifier, &Notifier::restartRequested, m_window, [this](const QString &name) {
-        m_window->control({name}, QStringLiteral("start"));
+        m_window->control({name}, QStringLiteral("reset-backoff"));
     });
     connect(m_notifier, &Notifier::keepStoppedRequested, m_window, [this](const QString &name) {
         m_window->control({name}, QStringLiteral("stop"));

@@ -37,9 +37,18 @@ bool ErrorText::isUnreachable(const QDBusError &error)
 
 QString ErrorText::parameterOf(const QDBusError &error)
 {
-    static const QRegularExpression re(QStringLiteral("^parameter ([a-z][a-z0-9-]*):"));
+    static const QRegularExpression re(QStringLiteral("^([a-z][a-z0-9-]*): "));
     const auto m = re.match(error.message());
     return m.hasMatch() ? m.captured(1) : QString();
+}
+
+QString ErrorText::describeForField(const QDBusError &error)
+{
+    if (is(error, errors::invalidParameter))
+        return tr("This value is not accepted. Correct it and try again.");
+    if (is(error, errors::noSuchUser))
+        return tr("There is no user with this name on this computer.");
+    return describe(error);
 }
 
 QString ErrorText::describe(const QDBusError &error)
@@ -69,6 +78,9 @@ QString ErrorText::describe(const QDBusError &error)
         return tr("The program cannot be run by the chosen user. Check the path and that the file is executable.");
     if (is(error, errors::notSupervised))
         return tr("This service is not being watched by supervise yet. Wait a few seconds and try again.");
+    if (is(error, errors::limitExceeded))
+        return tr("The helper refused: you have reached the number of services you may create, or too many "
+                  "requests are waiting. Remove a service you no longer need, or try again in a moment.");
     if (is(error, errors::busy))
         return tr("The service is busy with another change. Try again in a moment.");
     if (is(error, errors::invalidParameter)) {

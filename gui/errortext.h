@@ -13,7 +13,9 @@ class ErrorText {
 public:
     // A whole sentence for a message bar or dialog; never the helper's English text alone.
     static QString describe(const QDBusError &error);
-    // The template parameter a refusal is about ("parameter KEY: …"), or "" when none.
+    // The same, for under the one field it is about, so it need not name the field.
+    static QString describeForField(const QDBusError &error);
+    // The template parameter a refusal is about (its message starts "KEY: "), or "" when none.
     static QString parameterOf(const QDBusError &error);
     // True when polkit said no or the user dismissed the password dialog.
     static bool isDenial(const QDBusError &error);

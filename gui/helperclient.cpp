@@ -6,6 +6,8 @@
 #include "names.h"
 
 #include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#include <QDBusVariant>
 #include <QDBusPendingCallWatcher>
 #include <QDBusServiceWatcher>
 #include <QDBusUnixFileDescriptor>
@@ -33,10 +35,12 @@ HelperClient::HelperClient(const QDBusConnection &bus, QObject *parent)
     // The bus tells us when the helper comes and goes, so nothing polls for it.
     connect(m_watcher, &QDBusServiceWatcher::serviceOwnerChanged, this,
             [this](const QString &, const QString &, const QString &newOwner) {
-                if (newOwner.isEmpty())
+                if (newOwner.isEmpty()) {
                     setConnected(false);
-                else
+                    setPresence(Presence::Lost);
+                } else {
                     refresh();
+                }
             });
     refresh();
 }
@@ -45,10 +49,60 @@ HelperClient::~HelperClient() = default;
 
 void HelperClient::setConnected(bool connected)
 {
+    if (connected)
+        setPresence(Presence::Connected);
     if (m_connected == connected)
         return;
     m_connected = connected;
+    if (connected) {
+        m_everConnected = true;
+        readScanDirectory();
+    }
     emit connectedChanged(connected);
+}
+
+void HelperClient::setPresence(Presence presence)
+{
+    if (m_presence == presence)
+        return;
+    m_presence = presence;
+    emit presenceChanged(presence);
+}
+
+void HelperClient::diagnose()
+{
+    // Without a bus there is nobody to ask, and nothing to install or start would help.
+    if (m_everConnected || !m_bus.isConnected() || !m_bus.interface()) {
+        setPresence(Presence::Lost);
+        return;
+    }
+    // The package installs a D-Bus activation file; without it the bus cannot start the helper.
+    watch(m_bus.interface()->asyncCall(QStringLiteral("ListActivatableNames")), [this](const QDBusPendingCall &call) {
+        if (m_connected)
+            return;
+        QDBusPendingReply<QStringList> reply = call;
+        const bool activatable = !reply.isError() && reply.value().contains(QString::fromLatin1(tz::bus::service));
+        setPresence(activatable ? Presence::NotRunning : Presence::NotInstalled);
+    });
+}
+
+void HelperClient::readScanDirectory()
+{
+    // The standard Properties interface, asked asynchronously: the generated property
+    // getter would block the window on the bus.
+    QDBusMessage get = QDBusMessage::createMethodCall(QString::fromLatin1(tz::bus::service), QString::fromLatin1(tz::bus::path),
+                                                      QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
+    get << QString::fromLatin1(tz::bus::interface) << QStringLiteral("ScanDirectory");
+    watch(m_bus.asyncCall(get), [this](const QDBusPendingCall &call) {
+        QDBusPendingReply<QDBusVariant> reply = call;
+        if (reply.isError())
+            return;
+        const QString path = reply.value().variant().toString();
+        if (path != m_scanDirectory) {
+            m_scanDirectory = path;
+            emit scanDirectoryChanged(path);
+        }
+    });
 }
 
 void HelperClient::watch(const QDBusPendingCall &call, std::function<void(const QDBusPendingCall &)> handler)
@@ -67,6 +121,7 @@ void HelperClient::refresh()
         QDBusPendingReply<ServiceInfoList> reply = call;
         if (reply.isError()) {
             setConnected(false);
+            diagnose();
             return;
         }
         setConnected(true);
@@ -115,6 +170,18 @@ void HelperClient::create(const QString &templateId, const QString &name, const 
 {
     watch(m_proxy->Create(templateId, name, parameters), [done = std::move(done)](const QDBusPendingCall &c) {
         done(CallResult{c.isError() ? c.error() : QDBusError()});
+    });
+}
+
+void HelperClient::render(const QString &templateId, const QString &name, const ParameterMap &parameters,
+                          std::function<void(const CallResult &, const QString &, const QString &)> done)
+{
+    watch(m_proxy->Render(templateId, name, parameters), [done = std::move(done)](const QDBusPendingCall &c) {
+        QDBusPendingReply<QString, QString> reply = c;
+        if (reply.isError())
+            done(CallResult{reply.error()}, {}, {});
+        else
+            done({}, reply.argumentAt<0>(), reply.argumentAt<1>());
     });
 }
 

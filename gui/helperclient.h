@@ -28,7 +28,19 @@ public:
     explicit HelperClient(const QDBusConnection &bus, QObject *parent = nullptr);
     ~HelperClient() override;
 
+    // Why the helper cannot be reached, so the window can say what to do about it.
+    enum class Presence {
+        Unknown,      // not asked yet
+        Connected,
+        Lost,         // it answered before and went away (restarting, or stopped)
+        NotInstalled, // the bus knows no such name and cannot start it
+        NotRunning,   // the bus could start it, but it is not running
+    };
+
     bool isConnected() const { return m_connected; }
+    Presence presence() const { return m_presence; }
+    // The helper's scan directory (its ScanDirectory property), known once connected.
+    QString scanDirectory() const { return m_scanDirectory; }
     // Asks for the service list now; also happens by itself whenever the helper appears.
     void refresh();
 
@@ -38,6 +50,9 @@ public:
     void setLogging(const QStringList &names, bool enabled, Done done);
     void remove(const QStringList &names, bool deleteLogs, Done done);
     void create(const QString &templateId, const QString &name, const ParameterMap &parameters, Done done);
+    // The run and log/run texts Create would write ("" log/run when logging is off).
+    void render(const QString &templateId, const QString &name, const ParameterMap &parameters,
+                std::function<void(const CallResult &, const QString &run, const QString &logRun)> done);
     void details(const QString &name, std::function<void(const CallResult &, const ServiceDetails &)> done);
     void templates(std::function<void(const CallResult &, const TemplateInfoList &)> done);
     void logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done);
@@ -48,6 +63,8 @@ public:
 
 signals:
     void connectedChanged(bool connected);
+    void presenceChanged(tz::HelperClient::Presence presence);
+    void scanDirectoryChanged(const QString &path);
     void servicesListed(const tz::ServiceInfoList &services);
     void serviceAdded(const tz::ServiceInfo &info);
     void serviceChanged(const tz::ServiceInfo &info);
@@ -56,6 +73,10 @@ signals:
 
 private:
     void setConnected(bool connected);
+    void setPresence(Presence presence);
+    // After a failed call: asks the bus whether it could start the helper at all.
+    void diagnose();
+    void readScanDirectory();
     void forEach(const QStringList &names, const std::function<QDBusPendingCall(const QString &)> &call, Done done);
     void watch(const QDBusPendingCall &call, std::function<void(const QDBusPendingCall &)> handler);
 
@@ -63,6 +84,9 @@ private:
     HelperProxy *m_proxy;
     QDBusServiceWatcher *m_watcher;
     bool m_connected = false;
+    bool m_everConnected = false;
+    Presence m_presence = Presence::Unknown;
+    QString m_scanDirectory;
 };
 
 } // namespace tz

@@ -221,6 +221,7 @@ LogBrowser::LogBrowser(const QString &service, QWidget *parent)
         m_progress->hide();
         updateStatus();
         scrollToEndIfFollowing();
+        jumpIfPending();
     });
     connect(m_index, &LogIndex::appended, this, &LogBrowser::scrollToEndIfFollowing);
     connect(m_index, &LogIndex::currentRotated, this, &LogBrowser::reloadRequested);
@@ -250,6 +251,21 @@ void LogBrowser::setCrashTimes(QList<qint64> times)
     std::sort(times.begin(), times.end());
     m_crashTimes = std::move(times);
     m_crashButton->setEnabled(!m_crashTimes.isEmpty());
+    jumpIfPending();
+}
+
+void LogBrowser::showLastCrashWhenReady()
+{
+    m_crashJumpPending = true;
+    jumpIfPending();
+}
+
+void LogBrowser::jumpIfPending()
+{
+    if (!m_crashJumpPending || m_crashTimes.isEmpty() || m_index->isIndexing() || m_model->rowCount() == 0)
+        return;
+    m_crashJumpPending = false;
+    jumpToLastCrash();
 }
 
 void LogBrowser::search(const QString &text, bool regularExpression)

@@ -41,6 +41,8 @@ public:
     void setUtc(bool on);
     bool jumpToTime(const QDateTime &time);
     bool jumpToLastCrash();
+    // Goes to the last crash as soon as the lines and the crash times are both there.
+    void showLastCrashWhenReady();
     QString selectedText() const;
     bool exportSelection(const QString &path) const;
 
@@ -54,6 +56,7 @@ private:
     void copySelection();
     void exportToFile();
     void scrollToEndIfFollowing();
+    void jumpIfPending();
 
     QString m_service;
     LogIndex *m_index;
@@ -72,6 +75,7 @@ private:
     QProgressBar *m_progress;
     QList<qint64> m_crashTimes;
     QString m_error;
+    bool m_crashJumpPending = false;
 };
 
 } // namespace tz

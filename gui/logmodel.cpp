@@ -11,30 +11,28 @@
 
 namespace tz {
 
-namespace {
-
-// Splits [0, span.end) into lines exactly as LogIndex does and returns the numbers of
-// the lines whose text (stamp removed) matches.
-std::vector<std::vector<int>> searchSpans(const QList<LogIndex::FileSpan> &spans, const QRegularExpression &re,
-                                          const std::shared_ptr<std::atomic<bool>> &cancel)
+// Splits each slice into lines exactly as LogIndex does and returns the numbers of the
+// lines whose text (stamp removed) matches.
+LogModel::SliceMatches LogModel::searchSlices(const std::vector<SearchSlice> &slices, const QRegularExpression &re,
+                                              const std::shared_ptr<std::atomic<bool>> &cancel)
 {
-    std::vector<std::vector<int>> result(static_cast<size_t>(spans.size()));
+    SliceMatches result(slices.size());
     constexpr qint64 chunkSize = 4 << 20;
-    for (qsizetype f = 0; f < spans.size(); ++f) {
-        const auto &span = spans[f];
-        int lineNo = 0;
+    for (std::size_t f = 0; f < slices.size(); ++f) {
+        const SearchSlice &slice = slices[f];
+        int lineNo = slice.fromLine;
         QByteArray carry;
-        for (qint64 offset = 0; offset < span.end;) {
+        for (qint64 offset = slice.from; offset < slice.end;) {
             if (cancel->load())
                 return {};
-            QByteArray chunk = span.handle->read(offset, std::min(chunkSize, span.end - offset));
+            QByteArray chunk = slice.handle->read(offset, std::min(chunkSize, slice.end - offset));
             if (chunk.isEmpty())
                 break;
             offset += chunk.size();
             qsizetype from = 0;
             for (;;) {
                 const qsizetype nl = chunk.indexOf('\n', from);
-                const bool last = nl < 0 && offset >= span.end && span.lastLineOpen;
+                const bool last = nl < 0 && offset >= slice.end && slice.lastLineOpen;
                 if (nl < 0 && !last)
                     break;
                 const qsizetype to = nl < 0 ? chunk.size() : nl;
@@ -45,8 +43,8 @@ std::vector<std::vector<int>> searchSpans(const QList<LogIndex::FileSpan> &spans
                     raw = joined;
                     carry.clear();
                 }
-                if (re.match(decodeLogLine(raw).text).hasMatch())
-                    result[static_cast<size_t>(f)].push_back(lineNo);
+                if (lineNo < slice.lines && re.match(decodeLogLine(raw).text).hasMatch())
+                    result[f].push_back(lineNo);
                 ++lineNo;
                 if (nl < 0)
                     break;
@@ -59,8 +57,6 @@ std::vector<std::vector<int>> searchSpans(const QList<LogIndex::FileSpan> &spans
     return result;
 }
 
-} // namespace
-
 LogModel::LogModel(LogIndex *index, QObject *parent) : QAbstractTableModel(parent), m_index(index)
 {
     connect(index, &LogIndex::aboutToReset, this, [this] {
@@ -68,29 +64,26 @@ LogModel::LogModel(LogIndex *index, QObject *parent) : QAbstractTableModel(paren
         m_cache.clear();
     });
     connect(index, &LogIndex::wasReset, this, [this] {
+        stopSearch();
+        m_fileMatches.clear();
+        m_searched.clear();
         m_matches.clear();
         endResetModel();
-        if (!m_search.pattern().isEmpty())
+        if (!m_search.pattern().isEmpty() && m_search.isValid())
             startSearch();
     });
     connect(index, &LogIndex::aboutToAppend, this, [this](int, int first, int last) {
         m_cache.clear(); // rows after an insertion point shift
         if (!m_filter || m_search.pattern().isEmpty())
             beginInsertRows({}, first, last);
-        m_pendingFirst = first;
-        Q_UNUSED(last)
     });
     connect(index, &LogIndex::appended, this, [this] {
-        const int first = m_pendingFirst;
-        const int last = m_index->lineCount() - 1;
-        m_pendingFirst = -1;
-        if (!m_filter || m_search.pattern().isEmpty()) {
+        // Rows of later files moved down: the flattened matches follow before anyone looks.
+        rebuildMatches();
+        if (!m_filter || m_search.pattern().isEmpty())
             endInsertRows();
-            if (!m_search.pattern().isEmpty())
-                matchAppended(first, last);
-        } else {
-            matchAppended(first, last);
-        }
+        if (!m_search.pattern().isEmpty() && m_search.isValid())
+            continueSearch();
     });
 }
 
@@ -217,13 +210,14 @@ void LogModel::setSearch(const QString &pattern, bool regularExpression, bool ca
     if (filtered)
         beginResetModel();
     m_search = re;
+    stopSearch();
+    m_fileMatches.clear();
+    m_searched.clear();
     m_matches.clear();
     if (filtered)
         endResetModel();
     if (!re.pattern().isEmpty() && re.isValid())
         startSearch();
-    else if (m_cancel)
-        m_cancel->store(true);
     if (rowCount() > 0)
         emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {MatchRole});
     if (re.pattern().isEmpty())
@@ -239,7 +233,7 @@ void LogModel::setFilter(bool on)
     endResetModel();
 }
 
-void LogModel::startSearch()
+void LogModel::stopSearch()
 {
     if (m_cancel)
         m_cancel->store(true);
@@ -248,54 +242,92 @@ void LogModel::startSearch()
         m_watcher->deleteLater();
         m_watcher = nullptr;
     }
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    m_watcher = new QFutureWatcher<std::vector<std::vector<int>>>(this);
-    auto *watcher = m_watcher;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        if (watcher != m_watcher)
-            return;
-        const auto perFile = watcher->result();
-        m_watcher = nullptr;
-        watcher->deleteLater();
-        const bool filtered = m_filter && !m_search.pattern().isEmpty();
-        if (filtered)
-            beginResetModel();
-        m_matches.clear();
-        for (std::size_t f = 0; f < perFile.size() && static_cast<int>(f) < m_index->fileCount(); ++f) {
-            const int base = m_index->firstRowOfFile(static_cast<int>(f));
-            const int count = m_index->linesInFile(static_cast<int>(f));
-            for (int line : perFile[f])
-                if (line < count)
-                    m_matches.push_back(base + line);
-        }
-        if (filtered)
-            endResetModel();
-        else if (rowCount() > 0)
-            emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {MatchRole});
-        emit searchFinished(matchCount());
-    });
-    watcher->setFuture(QtConcurrent::run(searchSpans, m_index->spans(), m_search, m_cancel));
 }
 
-void LogModel::matchAppended(int first, int last)
+void LogModel::startSearch()
 {
-    if (m_search.pattern().isEmpty() || first < 0 || m_watcher)
+    stopSearch();
+    m_fileMatches.clear();
+    m_searched.clear();
+    m_matches.clear();
+    continueSearch();
+}
+
+void LogModel::continueSearch()
+{
+    if (m_watcher)
+        return; // the running pass calls again when it ends
+    const QList<LogIndex::FileSpan> spans = m_index->spans();
+    m_fileMatches.resize(static_cast<size_t>(spans.size()));
+    m_searched.resize(static_cast<size_t>(spans.size()), {0, 0});
+    std::vector<int> files;
+    std::vector<SearchSlice> slices;
+    for (qsizetype f = 0; f < spans.size(); ++f) {
+        const auto &done = m_searched[static_cast<size_t>(f)];
+        const int lines = m_index->linesInFile(static_cast<int>(f));
+        if (lines <= done.second)
+            continue;
+        const auto &span = spans[f];
+        files.push_back(static_cast<int>(f));
+        slices.push_back({span.handle, done.first, span.end, span.lastLineOpen, done.second, lines});
+    }
+    if (slices.empty()) {
+        emit searchFinished(matchCount());
         return;
-    std::vector<int> found;
-    for (int r = first; r <= last; ++r)
-        if (m_search.match(line(r).text).hasMatch())
-            found.push_back(r);
-    if (found.empty())
+    }
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_watcher = new QFutureWatcher<SliceMatches>(this);
+    auto *watcher = m_watcher;
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, files, slices] {
+        if (watcher != m_watcher)
+            return;
+        const SliceMatches found = watcher->result();
+        m_watcher = nullptr;
+        watcher->deleteLater();
+        mergeSearch(files, slices, found);
+        continueSearch();
+    });
+    watcher->setFuture(QtConcurrent::run(&LogModel::searchSlices, slices, m_search, m_cancel));
+}
+
+void LogModel::mergeSearch(const std::vector<int> &files, const std::vector<SearchSlice> &slices, const SliceMatches &found)
+{
+    if (found.size() != slices.size())
         return;
-    const bool filtered = m_filter;
-    if (filtered)
-        beginInsertRows({}, matchCount(), matchCount() + static_cast<int>(found.size()) - 1);
-    m_matches.insert(m_matches.end(), found.begin(), found.end());
-    if (filtered)
-        endInsertRows();
-    else
-        emit dataChanged(index(found.front(), 0), index(found.back(), ColumnCount - 1), {MatchRole});
-    emit searchFinished(matchCount());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto f = static_cast<std::size_t>(files[i]);
+        if (f >= m_fileMatches.size())
+            continue;
+        m_searched[f] = {slices[i].end, slices[i].lines};
+        const std::vector<int> &lines = found[i];
+        if (lines.empty())
+            continue;
+        const bool filtered = m_filter;
+        // New lines of a file come after its earlier ones, so their matches do too.
+        int at = 0;
+        for (std::size_t g = 0; g <= f; ++g)
+            at += static_cast<int>(m_fileMatches[g].size());
+        if (filtered)
+            beginInsertRows({}, at, at + static_cast<int>(lines.size()) - 1);
+        m_fileMatches[f].insert(m_fileMatches[f].end(), lines.begin(), lines.end());
+        rebuildMatches();
+        if (filtered) {
+            endInsertRows();
+        } else {
+            const int base = m_index->firstRowOfFile(static_cast<int>(f));
+            emit dataChanged(index(base + lines.front(), 0), index(base + lines.back(), ColumnCount - 1), {MatchRole});
+        }
+    }
+}
+
+void LogModel::rebuildMatches()
+{
+    m_matches.clear();
+    for (std::size_t f = 0; f < m_fileMatches.size() && static_cast<int>(f) < m_index->fileCount(); ++f) {
+        const int base = m_index->firstRowOfFile(static_cast<int>(f));
+        for (int line : m_fileMatches[f])
+            m_matches.push_back(base + line);
+    }
 }
 
 int LogModel::nextMatch(int row, bool forward) const

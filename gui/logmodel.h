@@ -61,19 +61,39 @@ signals:
     void searchFinished(int matches);
 
 private:
+    // What one worker pass reads: per file, the lines from `fromLine` (at byte `from`) up to
+    // what the index held when the pass started.
+    struct SearchSlice {
+        std::shared_ptr<const LogFileHandle> handle;
+        qint64 from = 0;
+        qint64 end = 0;
+        bool lastLineOpen = false;
+        int fromLine = 0;
+        int lines = 0; // lines in the file at `end`, as the index counted them
+    };
+    using SliceMatches = std::vector<std::vector<int>>; // per slice, matching line numbers
+    static SliceMatches searchSlices(const std::vector<SearchSlice> &slices, const QRegularExpression &re,
+                                     const std::shared_ptr<std::atomic<bool>> &cancel);
+
     const LogLine &line(int sourceRow) const;
     void startSearch();
-    void matchAppended(int first, int last);
+    // Searches what the index gained since the last pass; a pass never blocks the UI thread,
+    // and lines that arrive while one runs are picked up by the next.
+    void continueSearch();
+    void mergeSearch(const std::vector<int> &files, const std::vector<SearchSlice> &slices, const SliceMatches &found);
+    void rebuildMatches();
+    void stopSearch();
 
     LogIndex *m_index;
     mutable QCache<int, LogLine> m_cache{4096};
     bool m_utc = false;
     bool m_filter = false;
     QRegularExpression m_search;
-    std::vector<int> m_matches; // sorted source rows
-    QFutureWatcher<std::vector<std::vector<int>>> *m_watcher = nullptr;
+    std::vector<std::vector<int>> m_fileMatches; // per file, matching line numbers
+    std::vector<std::pair<qint64, int>> m_searched; // per file, bytes and lines searched
+    std::vector<int> m_matches; // sorted source rows, flattened from m_fileMatches
+    QFutureWatcher<SliceMatches> *m_watcher = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    int m_pendingFirst = -1;
 };
 
 } // namespace tz

@@ -28,6 +28,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <memory>
+
 #include <unistd.h>
 
 namespace tz {
@@ -61,11 +63,30 @@ MainWindow::MainWindow(HelperClient *client, ServiceModel *model, QWidget *paren
     m_filter->setPlaceholderText(tr("Filter services by name"));
     m_filter->setClearButtonEnabled(true);
 
-    m_offline = new QLabel(tr("The Tazuna helper is not reachable, so the list below may be out of date. "
-                              "It reconnects by itself as soon as the helper is back."));
+    m_offline = new QLabel;
     m_offline->setWordWrap(true);
+    m_offline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_offline->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px; border-radius: 3px; }"));
-    m_offline->setVisible(!m_client->isConnected());
+    m_retry = new QPushButton(tr("Try again"));
+    m_offlineBox = new QWidget;
+    auto *offlineLayout = new QHBoxLayout(m_offlineBox);
+    offlineLayout->setContentsMargins(0, 0, 0, 0);
+    offlineLayout->addWidget(m_offline, 1);
+    offlineLayout->addWidget(m_retry, 0, Qt::AlignTop);
+    connect(m_retry, &QPushButton::clicked, m_client, &HelperClient::refresh);
+
+    // First run: an empty scan directory gets an explanation instead of an empty table.
+    m_welcome = new QLabel;
+    m_welcome->setWordWrap(true);
+    m_welcome->setTextFormat(Qt::PlainText);
+    m_welcome->setStyleSheet(QStringLiteral("QLabel { background: #e8f1fb; color: #0d3c61; padding: 8px; border-radius: 3px; }"));
+    m_welcomeCreate = new QPushButton(actionIcon(QStringLiteral("document-new")), tr("Create a service…"));
+    m_welcomeBox = new QWidget;
+    auto *welcomeLayout = new QHBoxLayout(m_welcomeBox);
+    welcomeLayout->setContentsMargins(0, 0, 0, 0);
+    welcomeLayout->addWidget(m_welcome, 1);
+    welcomeLayout->addWidget(m_welcomeCreate, 0, Qt::AlignTop);
+    connect(m_welcomeCreate, &QPushButton::clicked, this, &MainWindow::newServiceRequested);
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->hide();
@@ -84,7 +105,8 @@ MainWindow::MainWindow(HelperClient *client, ServiceModel *model, QWidget *paren
 
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_offline);
+    layout->addWidget(m_offlineBox);
+    layout->addWidget(m_welcomeBox);
     layout->addWidget(m_message);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
@@ -109,30 +131,32 @@ MainWindow::MainWindow(HelperClient *client, ServiceModel *model, QWidget *paren
     });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
     connect(m_client, &HelperClient::connectedChanged, this, [this](bool connected) {
-        m_offline->setVisible(!connected);
+        Q_UNUSED(connected)
+        updateBanners();
         updateActions();
     });
+    connect(m_client, &HelperClient::presenceChanged, this, &MainWindow::updateBanners);
+    connect(m_client, &HelperClient::scanDirectoryChanged, this, &MainWindow::updateBanners);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateBanners);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateBanners);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateBanners);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        QMenu menu;
-        for (Act a : {Act::Start, Act::Stop, Act::Restart, Act::Once, Act::Pause, Act::Continue})
-            menu.addAction(action(a));
-        QMenu *signalMenu = menu.addMenu(tr("Send signal"));
-        for (Act a : {Act::Hangup, Act::Alarm, Act::Interrupt, Act::Kill})
-            signalMenu->addAction(action(a));
-        menu.addSeparator();
-        menu.addAction(action(Act::ShowLog));
-        menu.addAction(action(Act::Logging));
-        menu.addSeparator();
-        menu.addAction(action(Act::Remove));
-        menu.exec(m_table->viewport()->mapToGlobal(pos));
+        std::unique_ptr<QMenu> menu(createContextMenu());
+        menu->exec(m_table->viewport()->mapToGlobal(pos));
     });
     connect(m_details, &DetailsPane::openLogRequested, this, &MainWindow::openLog);
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
         openLog(i.data(ServiceModel::NameRole).toString());
     });
     statusBar();
+    updateBanners();
     updateActions();
     resize(1000, 680);
+}
+
+QIcon MainWindow::actionIcon(const QString &name)
+{
+    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/actions/%1.svg").arg(name)));
 }
 
 QAction *MainWindow::action(Act which) const
@@ -151,7 +175,7 @@ void MainWindow::createActions()
             a->setShortcutContext(Qt::WindowShortcut);
         }
         if (!icon.isEmpty())
-            a->setIcon(QIcon::fromTheme(icon));
+            a->setIcon(actionIcon(icon));
         addAction(a);
         m_actions.insert(which, a);
         return a;
@@ -159,14 +183,14 @@ void MainWindow::createActions()
     auto *start = add(Act::Start, tr("&Start"), tr("Start the selected services and keep them running (svc -u)"), QKeySequence(Qt::CTRL | Qt::Key_U), QStringLiteral("media-playback-start"));
     auto *stop = add(Act::Stop, tr("S&top"), tr("Stop the selected services and keep them stopped (svc -d)"), QKeySequence(Qt::CTRL | Qt::Key_D), QStringLiteral("media-playback-stop"));
     auto *restart = add(Act::Restart, tr("&Restart"), tr("Send TERM; supervise starts the service again (svc -t)"), QKeySequence(Qt::CTRL | Qt::Key_R), QStringLiteral("view-refresh"));
-    add(Act::Once, tr("Run &once"), tr("Start the selected services, but do not restart them when they exit (svc -o)"), QKeySequence(Qt::CTRL | Qt::Key_O));
-    add(Act::Pause, tr("&Pause"), tr("Send STOP to the selected services (svc -p)"), QKeySequence(Qt::CTRL | Qt::Key_P));
-    add(Act::Continue, tr("&Continue"), tr("Send CONT to paused services (svc -c)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    add(Act::Once, tr("Run &once"), tr("Start the selected services, but do not restart them when they exit (svc -o)"), QKeySequence(Qt::CTRL | Qt::Key_O), QStringLiteral("media-skip-forward"));
+    add(Act::Pause, tr("&Pause"), tr("Send STOP to the selected services (svc -p)"), QKeySequence(Qt::CTRL | Qt::Key_P), QStringLiteral("media-playback-pause"));
+    add(Act::Continue, tr("&Continue"), tr("Send CONT to paused services (svc -c)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), QStringLiteral("media-seek-forward"));
     add(Act::Hangup, tr("HUP — reload"), tr("Send HUP, which many daemons take as \"reread your configuration\" (svc -h)"), {});
     add(Act::Alarm, tr("ALRM — alarm"), tr("Send ALRM (svc -a)"), {});
     add(Act::Interrupt, tr("INT — interrupt"), tr("Send INT (svc -i)"), {});
     add(Act::Kill, tr("KILL — kill now"), tr("Send KILL: the daemon dies at once; supervise starts it again unless it is stopped (svc -k)"), {});
-    auto *logging = add(Act::Logging, tr("&Logging"), tr("On: the service's output goes through multilog into log/main, kept and rotated; the service restarts once to switch over."), QKeySequence(Qt::CTRL | Qt::Key_G));
+    auto *logging = add(Act::Logging, tr("Logg&ing"), tr("On: the service's output goes through multilog into log/main, kept and rotated; the service restarts once to switch over."), QKeySequence(Qt::CTRL | Qt::Key_G), QStringLiteral("tazuna-logging"));
     logging->setCheckable(true);
     auto *remove = add(Act::Remove, tr("Re&move…"), tr("Stop the selected services and take them out of the service directory"), QKeySequence::Delete, QStringLiteral("edit-delete"));
     auto *create = add(Act::New, tr("&New service…"), tr("Create a service from a template"), QKeySequence::New, QStringLiteral("document-new"));
@@ -226,6 +250,22 @@ void MainWindow::createActions()
     service->addAction(remove);
 }
 
+QMenu *MainWindow::createContextMenu()
+{
+    auto *menu = new QMenu(this);
+    for (Act a : {Act::Start, Act::Stop, Act::Restart, Act::Once, Act::Pause, Act::Continue})
+        menu->addAction(action(a));
+    QMenu *signalMenu = menu->addMenu(tr("Send si&gnal"));
+    for (Act a : {Act::Hangup, Act::Alarm, Act::Interrupt, Act::Kill})
+        signalMenu->addAction(action(a));
+    menu->addSeparator();
+    menu->addAction(action(Act::ShowLog));
+    menu->addAction(action(Act::Logging));
+    menu->addSeparator();
+    menu->addAction(action(Act::Remove));
+    return menu;
+}
+
 QStringList MainWindow::selectedNames() const
 {
     QStringList names;
@@ -283,9 +323,64 @@ QString MainWindow::messageText() const
     return m_message->isHidden() ? QString() : m_message->text();
 }
 
+QString MainWindow::offlineText() const
+{
+    return m_offlineBox->isHidden() ? QString() : m_offline->text();
+}
+
+bool MainWindow::welcomeShown() const
+{
+    return !m_welcomeBox->isHidden();
+}
+
+QString MainWindow::welcomeText() const
+{
+    return m_welcome->text();
+}
+
+void MainWindow::updateBanners()
+{
+    using Presence = HelperClient::Presence;
+    QString offline;
+    switch (m_client->presence()) {
+    case Presence::Connected:
+        break;
+    case Presence::NotInstalled:
+        offline = tr("The Tazuna helper is not installed on this computer, so no service can be shown or changed. "
+                     "Install the tazuna package, for example with: sudo apt install ./tazuna_*.deb. "
+                     "This window connects by itself as soon as the helper runs.");
+        break;
+    case Presence::NotRunning:
+        offline = tr("The Tazuna helper is installed but not running. Start it with: "
+                     "sudo systemctl start tazuna-helper.service (journalctl -u tazuna-helper.service tells why it stopped). "
+                     "This window connects by itself as soon as it runs.");
+        break;
+    case Presence::Unknown:
+        offline = tr("Connecting to the Tazuna helper…");
+        break;
+    case Presence::Lost:
+        offline = tr("The Tazuna helper is not reachable, so the list below may be out of date. "
+                     "It reconnects by itself as soon as the helper is back.");
+        break;
+    }
+    m_offline->setText(offline);
+    m_offlineBox->setVisible(!offline.isEmpty());
+    m_retry->setVisible(m_client->presence() == Presence::NotInstalled || m_client->presence() == Presence::NotRunning);
+
+    const bool empty = m_client->isConnected() && m_model->rowCount() == 0;
+    if (empty) {
+        const QString dir = m_client->scanDirectory().isEmpty() ? QStringLiteral("/service") : m_client->scanDirectory();
+        m_welcome->setText(tr("There are no services yet. Tazuna watches the scan directory %1: svscan starts one "
+                              "supervise for each folder in it, and supervise keeps that folder's run script running, "
+                              "restarting it when it exits. Create a service from a template to put the first folder there.")
+                               .arg(dir));
+    }
+    m_welcomeBox->setVisible(empty);
+}
+
 bool MainWindow::offlineShown() const
 {
-    return !m_offline->isHidden();
+    return !m_offlineBox->isHidden();
 }
 
 void MainWindow::control(const QStringList &names, const QString &command)
@@ -422,12 +517,33 @@ void MainWindow::loadLogTail(const QString &name)
     });
 }
 
+LogBrowser *MainWindow::openLogAtLastCrash(const QString &name)
+{
+    LogBrowser *browser = openLog(name);
+    browser->showLastCrashWhenReady();
+    return browser;
+}
+
+void MainWindow::loadCrashTimes(LogBrowser *browser)
+{
+    m_client->details(browser->service(), [browser = QPointer<LogBrowser>(browser)](const CallResult &r, const ServiceDetails &d) {
+        if (!browser || !r.ok())
+            return;
+        QList<qint64> crashes;
+        for (const ExitInfo &e : d.exits)
+            if (!e.asked)
+                crashes.append(e.when);
+        browser->setCrashTimes(crashes);
+    });
+}
+
 LogBrowser *MainWindow::openLog(const QString &name)
 {
     if (LogBrowser *existing = m_logs.value(name)) {
         existing->show();
         existing->raise();
         existing->activateWindow();
+        loadCrashTimes(existing);
         return existing;
     }
     auto *browser = new LogBrowser(name);
@@ -453,15 +569,7 @@ LogBrowser *MainWindow::openLog(const QString &name)
     };
     connect(browser, &LogBrowser::reloadRequested, this, reload);
     reload();
-    m_client->details(name, [browser = QPointer<LogBrowser>(browser)](const CallResult &r, const ServiceDetails &d) {
-        if (!browser || !r.ok())
-            return;
-        QList<qint64> crashes;
-        for (const ExitInfo &e : d.exits)
-            if (!e.asked)
-                crashes.append(e.when);
-        browser->setCrashTimes(crashes);
-    });
+    loadCrashTimes(browser);
     browser->show();
     return browser;
 }

@@ -13,6 +13,8 @@
 class QAction;
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -28,19 +30,29 @@ public:
 
     enum class Act { Start, Stop, Restart, Once, Pause, Continue, Hangup, Alarm, Interrupt, Kill, Logging, Remove, New, ShowLog };
     QAction *action(Act which) const;
+    // The theme's icon, or the one embedded under :/actions when the desktop has no theme.
+    static QIcon actionIcon(const QString &name);
     QTableView *table() const { return m_table; }
     DetailsPane *details() const { return m_details; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     QString messageText() const;
     bool offlineShown() const;
+    QString offlineText() const;
+    // The first-run explanation shown while the scan directory holds no service.
+    bool welcomeShown() const;
+    QString welcomeText() const;
 
     QStringList selectedNames() const;
     void selectServices(const QStringList &names);
     void setFilterText(const QString &text);
     // Opens (or raises) the log browser of one service; the last crash is marked in it.
     LogBrowser *openLog(const QString &name);
+    // The same, scrolled to what the service wrote just before it last died.
+    LogBrowser *openLogAtLastCrash(const QString &name);
     void control(const QStringList &names, const QString &command);
     void showMessage(const QString &text, bool error);
+    // The table's context menu, built fresh for each right click; the caller owns it.
+    QMenu *createContextMenu();
 
     // Remove asks first; tests answer for the user. Returns {confirmed, delete logs}.
     using RemoveConfirmer = std::function<std::pair<bool, bool>(const QStringList &names)>;
@@ -57,8 +69,10 @@ protected:
 private:
     void createActions();
     void updateActions();
+    void updateBanners();
     void refreshDetails();
     void loadLogTail(const QString &name);
+    void loadCrashTimes(LogBrowser *browser);
     void setLogging(bool enabled);
     void removeSelected();
     std::pair<bool, bool> confirmRemove(const QStringList &names);
@@ -70,6 +84,11 @@ private:
     DetailsPane *m_details;
     QLineEdit *m_filter;
     QLabel *m_offline;
+    QWidget *m_offlineBox;
+    QPushButton *m_retry;
+    QLabel *m_welcome;
+    QWidget *m_welcomeBox;
+    QPushButton *m_welcomeCreate;
     QLabel *m_message;
     QMap<Act, QAction *> m_actions;
     QMap<QString, QPointer<LogBrowser>> m_logs;

@@ -46,6 +46,11 @@ void Notifier::crashed(const QString &name, const ExitInfo &exit, uint restarts)
 {
     if (m_silenced)
         return;
+    if (m_inFlight.contains(name)) {
+        m_waiting.insert(name, {exit, restarts});
+        return;
+    }
+    m_inFlight.insert(name);
     const QString summary = summaryText(name, restarts);
     const QString body = bodyText(exit, restarts);
     QDBusMessage call = QDBusMessage::createMethodCall(notifyService, notifyPath, notifyService, QStringLiteral("Notify"));
@@ -59,17 +64,20 @@ void Notifier::crashed(const QString &name, const ExitInfo &exit, uint restarts)
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher, name, summary, body] {
         watcher->deleteLater();
+        m_inFlight.remove(name);
         QDBusPendingReply<uint> reply = *watcher;
         if (!reply.isError()) {
             m_ids.insert(name, reply.value());
             emit delivered(name, QStringLiteral("desktop"));
-            return;
-        }
-        // No notification service on this desktop: the tray's own balloon still tells.
-        if (m_tray && m_tray->isVisible()) {
+        } else if (m_tray && m_tray->isVisible()) {
+            // No notification service on this desktop: the tray's own balloon still tells.
             m_balloonService = name;
             m_tray->showMessage(summary, body + QLatin1Char('\n') + tr("Click to show its log."), QSystemTrayIcon::Warning, 15000);
             emit delivered(name, QStringLiteral("tray"));
+        }
+        if (m_waiting.contains(name)) {
+            const auto next = m_waiting.take(name);
+            crashed(name, next.first, next.second);
         }
     });
 }

@@ -7,6 +7,8 @@
 #include <QDBusConnection>
 #include <QHash>
 #include <QObject>
+#include <QPair>
+#include <QSet>
 
 class QSystemTrayIcon;
 
@@ -47,6 +49,10 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     bool m_silenced = false;
     QHash<QString, uint> m_ids; // service → notification id still on screen
+    // A crash that comes while the service's Notify call is unanswered waits for its id,
+    // so a fast crash loop still updates one notification.
+    QHash<QString, QPair<ExitInfo, uint>> m_waiting;
+    QSet<QString> m_inFlight;
     QString m_balloonService;
 };
 

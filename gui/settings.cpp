@@ -54,6 +54,16 @@ bool Settings::setStartsAtLogin(bool on)
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         return false;
+    // The package's copy when installed, so its translations come along; else the same text.
+    const QString installed = QStandardPaths::locate(QStandardPaths::GenericDataLocation, QStringLiteral("tazuna/autostart/tazuna.desktop"));
+    QFile shipped(installed);
+    if (!installed.isEmpty() && shipped.open(QIODevice::ReadOnly)) {
+        const QByteArray text = shipped.read(64 * 1024);
+        if (text.startsWith("[Desktop Entry]")) {
+            f.write(text);
+            return f.commit();
+        }
+    }
     // --tray: at login only the tray icon appears, not the window.
     f.write("[Desktop Entry]\n"
             "Type=Application\n"

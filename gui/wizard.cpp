@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QWizardPage>
@@ -86,19 +87,6 @@ QString currentUser()
     if (const passwd *pw = ::getpwuid(::getuid()))
         return QString::fromLocal8Bit(pw->pw_name);
     return qEnvironmentVariable("USER");
-}
-
-// Bounds the helper applies to the common parameters; the others are only checked as numbers here.
-QPair<quint64, quint64> knownBounds(const QString &key)
-{
-    static const QMap<QString, QPair<quint64, quint64>> bounds{
-        {QStringLiteral("log-size"), {4096, 16777215}},     {QStringLiteral("log-count"), {2, 1000}},
-        {QStringLiteral("backoff"), {0, 86400}},             {QStringLiteral("limit-files"), {0, 1048576}},
-        {QStringLiteral("limit-processes"), {0, 1048576}},   {QStringLiteral("limit-memory"), {0, 0xffffffffffffull}},
-        {QStringLiteral("port"), {1, 65535}},                {QStringLiteral("local-port"), {1, 65535}},
-        {QStringLiteral("target-port"), {1, 65535}},         {QStringLiteral("ssh-port"), {1, 65535}},
-        {QStringLiteral("interval"), {1, 31536000}}};
-    return bounds.value(key, {0, std::numeric_limits<quint64>::max()});
 }
 
 // Translated labels for the parameters every template has; template-specific ones show the
@@ -287,11 +275,13 @@ public:
         } else if (type == QLatin1String("uint")) {
             bool ok = false;
             const quint64 n = v.toULongLong(&ok);
-            const auto [lo, hi] = knownBounds(f.spec.key);
             if (!ok)
                 return tr("Enter a whole number.");
-            if (n < lo || n > hi)
-                return tr("Enter a number from %1 to %2.").arg(lo).arg(hi);
+            // The helper's own bounds, sent with the template; 0 and 0 means none given.
+            const quint64 lo = f.spec.minimum;
+            const quint64 hi = f.spec.maximum;
+            if ((lo != 0 || hi != 0) && (n < lo || n > hi))
+                return tr("Enter a number from %1 to %2.").arg(QLocale().toString(lo), QLocale().toString(hi));
         } else if (type == QLatin1String("command") || type == QLatin1String("file")) {
             if (v.startsWith(QLatin1Char('/'))) {
                 const QFileInfo fi(v);
@@ -454,15 +444,26 @@ ServiceWizard::ServiceWizard(HelperClient *client, QWidget *parent) : QWizard(pa
 
     auto *review = new QWizardPage;
     review->setTitle(tr("Review"));
-    review->setSubTitle(tr("This is what the helper will be asked to create. Press Create to make the service."));
-    m_review = new QPlainTextEdit;
-    m_review->setReadOnly(true);
-    m_review->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    review->setSubTitle(tr("These are the exact scripts the helper will write into the service directory. Press Create to make the service."));
+    auto makeText = [] {
+        auto *t = new QPlainTextEdit;
+        t->setReadOnly(true);
+        t->setLineWrapMode(QPlainTextEdit::NoWrap);
+        t->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        return t;
+    };
+    m_review = makeText();
+    m_runView = makeText();
+    m_logRunView = makeText();
+    m_reviewTabs = new QTabWidget;
+    m_reviewTabs->addTab(m_runView, tr("run"));
+    m_reviewTabs->addTab(m_logRunView, tr("log/run"));
+    m_reviewTabs->addTab(m_review, tr("Settings"));
     m_reviewError = new QLabel;
     m_reviewError->setWordWrap(true);
     m_reviewError->setStyleSheet(QStringLiteral("color: #b3261e;"));
     auto *rl = new QVBoxLayout(review);
-    rl->addWidget(m_review, 1);
+    rl->addWidget(m_reviewTabs, 1);
     rl->addWidget(m_reviewError);
     review->setCommitPage(false);
     review->setButtonText(QWizard::FinishButton, tr("Create"));
@@ -481,6 +482,7 @@ ServiceWizard::ServiceWizard(HelperClient *client, QWidget *parent) : QWizard(pa
         if (id == ReviewPageId) {
             m_review->setPlainText(summary());
             m_reviewError->clear();
+            renderScripts();
         }
     });
     m_templateList->addItem(tr("Loading templates…"));
@@ -577,6 +579,35 @@ QString ServiceWizard::summary() const
     return s;
 }
 
+void ServiceWizard::renderScripts()
+{
+    const quint64 request = ++m_renderRequest;
+    m_rendered = false;
+    m_renderedRun.clear();
+    m_renderedLogRun.clear();
+    m_runView->setPlainText(tr("Asking the helper for the scripts…"));
+    m_logRunView->clear();
+    m_reviewTabs->setCurrentWidget(m_runView);
+    if (!m_client)
+        return;
+    m_client->render(currentTemplate().id, serviceName(), parameters(),
+                     [this, request](const CallResult &r, const QString &run, const QString &logRun) {
+                         if (request != m_renderRequest || currentId() != ReviewPageId)
+                             return;
+                         if (!r.ok()) {
+                             m_runView->clear();
+                             showRefusal(r.error);
+                             return;
+                         }
+                         m_rendered = true;
+                         m_renderedRun = run;
+                         m_renderedLogRun = logRun;
+                         m_runView->setPlainText(run);
+                         m_logRunView->setPlainText(logRun.isEmpty() ? tr("(no log/run: logging is off, so the output is not kept)") : logRun);
+                         emit scriptsRendered();
+                     });
+}
+
 bool ServiceWizard::validateCurrentPage()
 {
     if (currentId() == TemplatePageId && currentTemplate().id.isEmpty())
@@ -615,6 +646,8 @@ void ServiceWizard::showRefusal(const QDBusError &error)
 {
     const QString text = ErrorText::describe(error);
     m_createError = text;
+    // The helper's own words stay within reach for a bug report, not in the sentence.
+    m_reviewError->setToolTip(error.message());
     QString key = ErrorText::parameterOf(error);
     if (error.name() == QLatin1String(errors::alreadyExists) || error.name() == QLatin1String(errors::invalidName))
         key = QStringLiteral("name");
@@ -628,7 +661,7 @@ void ServiceWizard::showRefusal(const QDBusError &error)
             const int target = ProgramPageId + static_cast<int>(i);
             while (currentId() > target)
                 back();
-            m_paramPages[i]->setError(key, text);
+            m_paramPages[i]->setError(key, ErrorText::describeForField(error));
             return;
         }
     }

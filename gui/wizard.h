@@ -10,6 +10,7 @@
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QTabWidget;
 
 namespace tz {
 
@@ -35,14 +36,20 @@ public:
     // What will be created, as the review page shows it.
     QString summary() const;
     QString createError() const { return m_createError; }
+    // The scripts the helper rendered for the review page; empty until it answered.
+    bool scriptsReady() const { return m_rendered; }
+    QString renderedRun() const { return m_renderedRun; }
+    QString renderedLogRun() const { return m_renderedLogRun; }
 
     bool validateCurrentPage() override;
 
 signals:
     void created(const QString &name);
+    void scriptsRendered();
 
 private:
     void create();
+    void renderScripts();
     void showRefusal(const QDBusError &error);
 
     HelperClient *m_client;
@@ -51,6 +58,13 @@ private:
     QLabel *m_templateHelp;
     QList<ParameterPage *> m_paramPages;
     QPlainTextEdit *m_review;
+    QPlainTextEdit *m_runView;
+    QPlainTextEdit *m_logRunView;
+    QTabWidget *m_reviewTabs;
+    quint64 m_renderRequest = 0;
+    bool m_rendered = false;
+    QString m_renderedRun;
+    QString m_renderedLogRun;
     QLabel *m_reviewError;
     bool m_creating = false;
     bool m_created = false;

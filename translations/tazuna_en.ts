@@ -63,6 +63,18 @@
         <source>The operation failed. Details from the helper: %1</source>
         <translation>The operation failed. Details from the helper: %1</translation>
     </message>
+    <message>
+        <source>This value is not accepted. Correct it and try again.</source>
+        <translation>This value is not accepted. Correct it and try again.</translation>
+    </message>
+    <message>
+        <source>There is no user with this name on this computer.</source>
+        <translation>There is no user with this name on this computer.</translation>
+    </message>
+    <message>
+        <source>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</source>
+        <translation>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>
@@ -548,10 +560,6 @@ file: %2</translation>
         <translation>The Tazuna helper is not reachable, so the list below may be out of date. It reconnects by itself as soon as the helper is back.</translation>
     </message>
     <message>
-        <source>Send signal</source>
-        <translation>Send signal</translation>
-    </message>
-    <message>
         <source>&amp;Start</source>
         <translation>&amp;Start</translation>
     </message>
@@ -630,10 +638,6 @@ file: %2</translation>
     <message>
         <source>Send KILL: the daemon dies at once; supervise starts it again unless it is stopped (svc -k)</source>
         <translation>Send KILL: the daemon dies at once; supervise starts it again unless it is stopped (svc -k)</translation>
-    </message>
-    <message>
-        <source>&amp;Logging</source>
-        <translation>&amp;Logging</translation>
     </message>
     <message>
         <source>On: the service&apos;s output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
@@ -741,6 +745,34 @@ file: %2</translation>
     <message>
         <source>The log is empty so far.</source>
         <translation>The log is empty so far.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>Create a service…</source>
+        <translation>Create a service…</translation>
+    </message>
+    <message>
+        <source>Logg&amp;ing</source>
+        <translation>Logg&amp;ing</translation>
+    </message>
+    <message>
+        <source>The Tazuna helper is not installed on this computer, so no service can be shown or changed. Install the tazuna package, for example with: sudo apt install ./tazuna_*.deb. This window connects by itself as soon as the helper runs.</source>
+        <translation>The Tazuna helper is not installed on this computer, so no service can be shown or changed. Install the tazuna package, for example with: sudo apt install ./tazuna_*.deb. This window connects by itself as soon as the helper runs.</translation>
+    </message>
+    <message>
+        <source>The Tazuna helper is installed but not running. Start it with: sudo systemctl start tazuna-helper.service (journalctl -u tazuna-helper.service tells why it stopped). This window connects by itself as soon as it runs.</source>
+        <translation>The Tazuna helper is installed but not running. Start it with: sudo systemctl start tazuna-helper.service (journalctl -u tazuna-helper.service tells why it stopped). This window connects by itself as soon as it runs.</translation>
+    </message>
+    <message>
+        <source>Connecting to the Tazuna helper…</source>
+        <translation>Connecting to the Tazuna helper…</translation>
+    </message>
+    <message>
+        <source>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</source>
+        <translation>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</translation>
     </message>
 </context>
 <context>
@@ -940,10 +972,6 @@ file: %2</translation>
         <translation>Review</translation>
     </message>
     <message>
-        <source>This is what the helper will be asked to create. Press Create to make the service.</source>
-        <translation>This is what the helper will be asked to create. Press Create to make the service.</translation>
-    </message>
-    <message>
         <source>Create</source>
         <translation>Create</translation>
     </message>
@@ -966,6 +994,30 @@ file: %2</translation>
     <message>
         <source>Creating…</source>
         <translation>Creating…</translation>
+    </message>
+    <message>
+        <source>These are the exact scripts the helper will write into the service directory. Press Create to make the service.</source>
+        <translation>These are the exact scripts the helper will write into the service directory. Press Create to make the service.</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>run</translation>
+    </message>
+    <message>
+        <source>log/run</source>
+        <translation>log/run</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Asking the helper for the scripts…</source>
+        <translation>Asking the helper for the scripts…</translation>
+    </message>
+    <message>
+        <source>(no log/run: logging is off, so the output is not kept)</source>
+        <translation>(no log/run: logging is off, so the output is not kept)</translation>
     </message>
 </context>
 <context>

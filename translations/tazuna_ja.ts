@@ -63,6 +63,18 @@
         <source>The operation failed. Details from the helper: %1</source>
         <translation>操作に失敗しました。ヘルパーからの詳細: %1</translation>
     </message>
+    <message>
+        <source>This value is not accepted. Correct it and try again.</source>
+        <translation>この値は受け付けられません。直してからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>There is no user with this name on this computer.</source>
+        <translation>この名前のユーザーはこのコンピューターにいません。</translation>
+    </message>
+    <message>
+        <source>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</source>
+        <translation>ヘルパーが断りました。作成できるサービスの数に達したか、待っている要求が多すぎます。不要なサービスを削除するか、少し待ってからもう一度お試しください。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>
@@ -544,10 +556,6 @@ file: %2</source>
         <translation>Tazuna ヘルパーに接続できないため、下の一覧は古いかもしれません。ヘルパーが戻りしだい自動的に再接続します。</translation>
     </message>
     <message>
-        <source>Send signal</source>
-        <translation>シグナルを送る</translation>
-    </message>
-    <message>
         <source>&amp;Start</source>
         <translation>起動(&amp;S)</translation>
     </message>
@@ -626,10 +634,6 @@ file: %2</source>
     <message>
         <source>Send KILL: the daemon dies at once; supervise starts it again unless it is stopped (svc -k)</source>
         <translation>KILL を送ります。デーモンはすぐに終了し、停止中でなければ supervise がまた起動します (svc -k)</translation>
-    </message>
-    <message>
-        <source>&amp;Logging</source>
-        <translation>ログ(&amp;L)</translation>
     </message>
     <message>
         <source>On: the service&apos;s output goes through multilog into log/main, kept and rotated; the service restarts once to switch over.</source>
@@ -736,6 +740,34 @@ file: %2</source>
     <message>
         <source>The log is empty so far.</source>
         <translation>ログはまだ空です。</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <source>Create a service…</source>
+        <translation>サービスを作成…</translation>
+    </message>
+    <message>
+        <source>Logg&amp;ing</source>
+        <translation>ログを記録(&amp;I)</translation>
+    </message>
+    <message>
+        <source>The Tazuna helper is not installed on this computer, so no service can be shown or changed. Install the tazuna package, for example with: sudo apt install ./tazuna_*.deb. This window connects by itself as soon as the helper runs.</source>
+        <translation>Tazuna ヘルパーがこのコンピューターにインストールされていないため、サービスを表示することも変更することもできません。tazuna パッケージをインストールしてください (例: sudo apt install ./tazuna_*.deb)。ヘルパーが動き出せば、このウィンドウは自動的に接続します。</translation>
+    </message>
+    <message>
+        <source>The Tazuna helper is installed but not running. Start it with: sudo systemctl start tazuna-helper.service (journalctl -u tazuna-helper.service tells why it stopped). This window connects by itself as soon as it runs.</source>
+        <translation>Tazuna ヘルパーはインストールされていますが、動いていません。sudo systemctl start tazuna-helper.service で起動してください (止まった理由は journalctl -u tazuna-helper.service でわかります)。動き出せば、このウィンドウは自動的に接続します。</translation>
+    </message>
+    <message>
+        <source>Connecting to the Tazuna helper…</source>
+        <translation>Tazuna ヘルパーに接続しています…</translation>
+    </message>
+    <message>
+        <source>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</source>
+        <translation>サービスはまだありません。Tazuna は svscan がスキャンするディレクトリ %1 を見ています。svscan はその中のディレクトリごとに supervise を 1 つ起動し、supervise はそのディレクトリの run スクリプトを走らせつづけ、終了すればまた起動します。テンプレートからサービスを作成して、最初のディレクトリを置きましょう。</translation>
     </message>
 </context>
 <context>
@@ -931,10 +963,6 @@ file: %2</source>
         <translation>確認</translation>
     </message>
     <message>
-        <source>This is what the helper will be asked to create. Press Create to make the service.</source>
-        <translation>この内容でヘルパーに作成を依頼します。「作成」を押すとサービスを作ります。</translation>
-    </message>
-    <message>
         <source>Create</source>
         <translation>作成</translation>
     </message>
@@ -957,6 +985,30 @@ file: %2</source>
     <message>
         <source>Creating…</source>
         <translation>作成しています…</translation>
+    </message>
+    <message>
+        <source>These are the exact scripts the helper will write into the service directory. Press Create to make the service.</source>
+        <translation>ヘルパーがサービスディレクトリに書き込むスクリプトそのものです。「作成」を押すとサービスを作ります。</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>run</translation>
+    </message>
+    <message>
+        <source>log/run</source>
+        <translation>log/run</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Asking the helper for the scripts…</source>
+        <translation>ヘルパーにスクリプトを問い合わせています…</translation>
+    </message>
+    <message>
+        <source>(no log/run: logging is off, so the output is not kept)</source>
+        <translation>(log/run なし: ログを記録しないので、出力は残りません)</translation>
     </message>
 </context>
 <context>

@@ -79,7 +79,7 @@ void Screenshots::shoot()
     QTRY_VERIFY_WITH_TIMEOUT(app.model()->rowCount() == 3, 10000);
     w->selectServices({QStringLiteral("web")});
     QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QPlainTextEdit *>() != nullptr, 5000);
-    QTest::qWaitForWindowExposed(w);
+    QVERIFY(QTest::qWaitForWindowExposed(w));
     QTRY_VERIFY_WITH_TIMEOUT(!app.window()->details()->serviceName().isEmpty(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(app.window()->details()->logView()->toPlainText().contains(QStringLiteral("GET")), 10000);
     save(w, QStringLiteral("main-window-") + lang);
@@ -91,12 +91,13 @@ void Screenshots::shoot()
     wizard->next();
     wizard->setValue(QStringLiteral("name"), QStringLiteral("photos"));
     wizard->setValue(QStringLiteral("folder"), QStringLiteral("/nonexistent/photos"));
-    QTest::qWaitForWindowExposed(wizard);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
     save(wizard, QStringLiteral("wizard-program-") + lang);
     wizard->setValue(QStringLiteral("folder"), QStringLiteral("/tmp"));
     wizard->next();
     wizard->next();
     wizard->next();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->scriptsReady(), 10000);
     save(wizard, QStringLiteral("wizard-review-") + lang);
     wizard->close();
 
@@ -107,14 +108,25 @@ void Screenshots::shoot()
     log->search(QStringLiteral("warning"), false);
     QTRY_VERIFY_WITH_TIMEOUT(!log->model()->searching() && log->model()->matchCount() > 0, 10000);
     log->view()->scrollToTop();
-    QTest::qWaitForWindowExposed(log);
+    QVERIFY(QTest::qWaitForWindowExposed(log));
     save(log, QStringLiteral("log-browser-") + lang);
     log->close();
+
+    // First run: the same helper, seen through a table that has no service yet.
+    {
+        ServiceModel empty;
+        MainWindow first(app.client(), &empty);
+        first.resize(900, 420);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        QTRY_VERIFY_WITH_TIMEOUT(first.welcomeShown() && first.welcomeText().contains(f->scanDir), 5000);
+        save(&first, QStringLiteral("first-run-") + lang);
+    }
 
     QMenu *menu = app.tray()->menu();
     menu->popup(QPoint(900, 40));
     QTRY_VERIFY(menu->isVisible());
-    QTest::qWaitForWindowExposed(menu);
+    QVERIFY(QTest::qWaitForWindowExposed(menu));
     save(menu, QStringLiteral("tray-menu-") + lang);
     // The whole screen, for the tray icon in trayer's panel at the top right.
     QVERIFY(QGuiApplication::primaryScreen()->grabWindow(0).save(m_out + QStringLiteral("/screen-") + lang + QStringLiteral(".png")));
