@@ -3,6 +3,8 @@
 #include "scanner.h"
 
 #include "servicedir.h"
+#include "smallfile.h"
+#include "supervisor.h"
 
 #include <algorithm>
 #include <array>
@@ -171,10 +173,56 @@ bool Scanner::wantsLog(int dirFd, const std::string &name, mode_t mode, bool *fa
     return false;
 }
 
+namespace {
+
+// A svscan started again after a kill -9 finds the service and its logger still
+// running, joined by the pipe the dead svscan held. Handing the next logger (or
+// service) a new pipe would cut the two apart: the service would die of SIGPIPE
+// and what the old pipe held would be lost. So the pipe is taken back through
+// /proc from the side that still runs: the logger's ./run reads it on fd 0, the
+// service's ./run writes it on fd 1 (each known from its supervise/child record,
+// checked against its start time so that a reused pid is not taken for it).
+bool reopenPipe(int scanDirFd, const std::string &name, int fds[2])
+{
+    const std::pair<std::string, int> sides[] = {{name + "/log/" + paths::child, 0}, {name + "/" + paths::child, 1}};
+    for (const auto &[record, fdNumber] : sides) {
+        const auto bytes = readSmallFile(scanDirFd, record.c_str(), childRecordSize);
+        if (!bytes)
+            continue;
+        const auto child = decodeChildRecord(*bytes);
+        if (!child)
+            continue;
+        const auto facts = processFacts(static_cast<pid_t>(child->pid));
+        if (!facts || facts->startTicks != child->startTicks)
+            continue;
+        const std::string end = "/proc/" + std::to_string(child->pid) + "/fd/" + std::to_string(fdNumber);
+        struct stat st{};
+        if (::stat(end.c_str(), &st) < 0 || !S_ISFIFO(st.st_mode))
+            continue;
+        // Non-blocking opens: a FIFO open waits for the other side otherwise.
+        const int r = ::open(end.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (r < 0)
+            continue;
+        const int w = ::open(end.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (w < 0) {
+            ::close(r);
+            continue;
+        }
+        for (const int fd : {r, w})
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        fds[0] = r;
+        fds[1] = w;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
 bool Scanner::makePipe(Entry &e)
 {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0) {
+    if (!reopenPipe(m_dir, e.view.name, fds) && ::pipe2(fds, O_CLOEXEC) < 0) {
         warn("create pipe for " + e.view.name, errno);
         return false;
     }

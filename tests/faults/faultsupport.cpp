@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+// The fault suite's shared parts: the producer tree, process lookup by working directory, the line audit.
+#include "faultsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <csignal>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tz::test {
+
+QList<TreeProcess> processesUnder(const QString &root)
+{
+    QList<TreeProcess> out;
+    const QString canonical = QFileInfo(root).canonicalFilePath();
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const int pid = entry.toInt(&isPid);
+        if (!isPid)
+            continue;
+        const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(pid));
+        if (cwd != canonical && !cwd.startsWith(canonical + QLatin1Char('/')))
+            continue;
+        TreeProcess p;
+        p.pid = pid;
+        p.cwd = cwd;
+        p.comm = readFile(QStringLiteral("/proc/%1/comm").arg(pid)).trimmed();
+        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        const qsizetype close = stat.lastIndexOf(')');
+        const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+        if (fields.value(0) == "Z")
+            continue; // a zombie works nowhere any more
+        p.ppid = fields.value(1).toInt();
+        out << p;
+    }
+    return out;
+}
+
+QList<int> pidsIn(const QString &dir, const QByteArray &comm)
+{
+    QList<int> out;
+    const QString canonical = QFileInfo(dir).canonicalFilePath();
+    for (const TreeProcess &p : processesUnder(dir))
+        if (p.cwd == canonical && p.comm == comm)
+            out << p.pid;
+    return out;
+}
+
+QString LineAudit::describe() const
+{
+    QStringList runList;
+    for (int r : runs)
+        runList << QString::number(r);
+    QString s = QStringLiteral("lines=%1 torn=%2 duplicated=%3 reordered=%4 missing=%5 first=%6 last=%7 runs=[%8] files=%9 badFiles=%10")
+                    .arg(lines).arg(torn).arg(duplicated).arg(reordered).arg(missing).arg(first).arg(last)
+                    .arg(runList.join(QLatin1Char(','))).arg(files).arg(badFiles);
+    for (const auto &g : gaps.mid(0, 5))
+        s += QStringLiteral(" gap=%1..%2").arg(g.first).arg(g.second);
+    for (const auto &r : repeats.mid(0, 5))
+        s += QStringLiteral(" repeat=%1..%2").arg(r.first).arg(r.second);
+    return s;
+}
+
+namespace {
+
+constexpr qsizetype stampSize = 26;  // "@" + 24 hex + " "
+constexpr qsizetype payloadSize = 63; // without the newline
+const QByteArray filler("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM");
+
+bool allDigits(const char *p, int n)
+{
+    for (int i = 0; i < n; ++i)
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    return true;
+}
+
+bool isStamp(const char *p)
+{
+    if (p[0] != '@' || p[25] != ' ')
+        return false;
+    for (int i = 1; i < 25; ++i)
+        if (!std::isxdigit(static_cast<unsigned char>(p[i])))
+            return false;
+    return true;
+}
+
+} // namespace
+
+LineAudit auditLog(const QString &logDir)
+{
+    LineAudit a;
+    const QDir d(logDir);
+    QStringList names = d.entryList({QStringLiteral("@*")}, QDir::Files, QDir::Name);
+    if (d.exists(QStringLiteral("current")))
+        names << QStringLiteral("current");
+    QMap<int, std::vector<quint64>> seqs; // per producer run, in log order
+    for (const QString &name : names) {
+        ++a.files;
+        QByteArray content = readFile(d.filePath(name));
+        const bool isCurrent = name == QLatin1String("current");
+        if (!isCurrent && ((name.size() != 27) || !(name.endsWith(QLatin1String(".s")) || name.endsWith(QLatin1String(".u")))))
+            ++a.badFiles;
+        if (!content.isEmpty() && !content.endsWith('\n')) {
+            // A running logger may hold the end of current; anything else is damage.
+            if (!isCurrent)
+                ++a.badFiles;
+            content.truncate(content.lastIndexOf('\n') + 1);
+        }
+        qsizetype pos = 0;
+        while (pos < content.size()) {
+            const qsizetype nl = content.indexOf('\n', pos);
+            const qsizetype len = nl - pos;
+            const char *l = content.constData() + pos;
+            pos = nl + 1;
+            if (len != stampSize + payloadSize || !isStamp(l) || !allDigits(l + stampSize, 12) || l[stampSize + 12] != ' '
+                || !allDigits(l + stampSize + 13, 10) || l[stampSize + 23] != ' '
+                || QByteArray::fromRawData(l + stampSize + 24, 39) != filler) {
+                ++a.torn;
+                continue;
+            }
+            ++a.lines;
+            const quint64 seq = QByteArray(l + stampSize, 12).toULongLong();
+            const int pid = QByteArray(l + stampSize + 13, 10).toInt();
+            a.runs.insert(pid);
+            seqs[pid].push_back(seq);
+        }
+    }
+    for (auto it = seqs.begin(); it != seqs.end(); ++it) {
+        std::vector<quint64> &v = it.value();
+        quint64 highest = 0;
+        std::vector<quint64> seen;
+        seen.reserve(v.size());
+        for (quint64 s : v) {
+            if (s < highest)
+                ++a.reordered; // counted again below if it is a repeat, not a late arrival
+            highest = std::max(highest, s);
+        }
+        std::sort(v.begin(), v.end());
+        a.first = a.first ? std::min(a.first, v.front()) : v.front();
+        a.last = std::max(a.last, v.back());
+        for (std::size_t i = 1; i < v.size(); ++i) {
+            if (v[i] == v[i - 1]) {
+                ++a.duplicated;
+                if (!a.repeats.isEmpty() && a.repeats.last().second + 1 >= v[i])
+                    a.repeats.last().second = v[i];
+                else
+                    a.repeats.append({v[i], v[i]});
+            } else if (v[i] > v[i - 1] + 1) {
+                a.missing += static_cast<qint64>(v[i] - v[i - 1] - 1);
+                a.gaps.append({v[i - 1] + 1, v[i] - 1});
+            }
+        }
+    }
+    // A repeated line also shows as "below the highest" once: not a reordering.
+    a.reordered = std::max<qint64>(0, a.reordered - a.duplicated);
+    return a;
+}
+
+ProducerTree::ProducerTree(const QString &logScript)
+{
+    m_scan = m_dir.filePath(QStringLiteral("service"));
+    QDir().mkpath(m_scan + QStringLiteral("/prod/log"));
+    QDir().mkpath(m_scan + QStringLiteral("/idle"));
+    writeFile(m_scan + QStringLiteral("/prod/run"),
+              QByteArray("#!/bin/sh\nexec ") + QByteArray(TAZUNA_FAULT_PRODUCER) + "\n", 0755);
+    writeFile(m_scan + QStringLiteral("/prod/log/run"), "#!/bin/sh\nexec multilog " + logScript.toUtf8() + "\n", 0755);
+    writeFile(m_scan + QStringLiteral("/idle/run"), "#!/bin/sh\nexec sleep 100000\n", 0755);
+    ::chmod(QFile::encodeName(m_scan + QStringLiteral("/prod")).constData(), 01755);
+}
+
+ProducerTree::~ProducerTree() { stop(); }
+
+bool ProducerTree::startSvscan(const QStringList &wrapper)
+{
+    if (m_svscan) {
+        m_output += m_svscan->readAll();
+        m_svscan->waitForFinished(0);
+    }
+    m_svscan = std::make_unique<QProcess>();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), toolDir() + QStringLiteral(":/usr/bin:/bin"));
+    m_svscan->setProcessEnvironment(env);
+    m_svscan->setProcessChannelMode(QProcess::MergedChannels);
+    if (wrapper.isEmpty())
+        m_svscan->start(toolPath(QStringLiteral("svscan")), {m_scan});
+    else
+        m_svscan->start(wrapper.first(), wrapper.mid(1) + QStringList{toolPath(QStringLiteral("svscan")), m_scan});
+    return m_svscan->waitForStarted();
+}
+
+void ProducerTree::killSvscan(int sig)
+{
+    if (!m_svscan || m_svscan->state() == QProcess::NotRunning)
+        return;
+    ::kill(static_cast<pid_t>(m_svscan->processId()), sig);
+    m_svscan->waitForFinished(5000);
+}
+
+QByteArray ProducerTree::svscanOutput()
+{
+    if (m_svscan)
+        m_output += m_svscan->readAll();
+    return m_output;
+}
+
+int ProducerTree::producerPid() const
+{
+    const QList<int> p = pidsIn(prodDir(), "tz-fault-produc");
+    return p.size() == 1 ? p.first() : 0;
+}
+
+int ProducerTree::multilogPid() const
+{
+    const QList<int> p = pidsIn(prodDir() + QStringLiteral("/log"), "multilog");
+    return p.size() == 1 ? p.first() : 0;
+}
+
+int ProducerTree::supervisePid(const QString &dir) const
+{
+    const QList<int> p = pidsIn(dir, "supervise");
+    return p.size() == 1 ? p.first() : 0;
+}
+
+qint64 ProducerTree::loggedLines() const
+{
+    qint64 bytes = 0;
+    const QDir d(logDir());
+    for (const QFileInfo &f : d.entryInfoList({QStringLiteral("@*"), QStringLiteral("current")}, QDir::Files))
+        bytes += f.size();
+    return bytes / (stampSize + payloadSize + 1);
+}
+
+bool ProducerTree::waitForFlow(qint64 moreLines, int timeoutMs)
+{
+    // Archives are deleted as new ones come: follow the newest sequence number instead.
+    const auto newest = [&]() -> quint64 {
+        const QByteArray c = readFile(logDir() + QStringLiteral("/current"));
+        const qsizetype end = c.lastIndexOf('\n');
+        if (end < stampSize + payloadSize)
+            return 0;
+        return c.mid(end - payloadSize, 12).toULongLong();
+    };
+    const quint64 start = newest();
+    return waitFor([&] { return newest() >= start + static_cast<quint64>(moreLines); }, timeoutMs);
+}
+
+void ProducerTree::stop()
+{
+    killSvscan(SIGKILL);
+    for (const QString &d : {prodDir(), prodDir() + QStringLiteral("/log"), m_scan + QStringLiteral("/idle")}) {
+        const int fd = ::open(QFile::encodeName(d + QStringLiteral("/supervise/control")).constData(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) {
+            (void)!::write(fd, "dx", 2);
+            ::close(fd);
+        }
+    }
+    waitFor([&] { return processesUnder(m_scan).isEmpty(); }, 5000);
+    for (const TreeProcess &p : processesUnder(m_scan))
+        ::kill(p.pid, SIGKILL);
+    waitFor([&] { return processesUnder(m_scan).isEmpty(); }, 5000);
+}
+
+LineAudit ProducerTree::quietAudit()
+{
+    const int producer = producerPid();
+    if (producer)
+        ::kill(producer, SIGSTOP);
+    // Written out once current has not grown for a while (the pipe holds at most 1 MiB).
+    qint64 last = -1;
+    int still = 0;
+    waitFor([&] {
+        const qint64 now = QFileInfo(logDir() + QStringLiteral("/current")).size();
+        still = now == last ? still + 1 : 0;
+        last = now;
+        return still >= 40;
+    }, 15000);
+    LineAudit a = auditLog(logDir());
+    if (producer)
+        ::kill(producer, SIGCONT);
+    return a;
+}
+
+int soakSeconds() { return qEnvironmentVariableIntValue("TAZUNA_SOAK_SECONDS"); }
+
+} // namespace tz::test

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// kill -9 of multilog under a flat-out producer: every line exactly once, counted per kill.
+#include "faultsupport.h"
+
+#include <QDir>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace tz::test;
+
+namespace {
+
+// The logger under test: ours, or another one to measure (TAZUNA_FAULTS_MULTILOG).
+QString multilogUnderTest()
+{
+    const QString other = qEnvironmentVariable("TAZUNA_FAULTS_MULTILOG");
+    return other.isEmpty() ? toolPath(QStringLiteral("multilog")) : other;
+}
+
+int unread(int fd)
+{
+    int n = -1;
+    ::ioctl(fd, FIONREAD, &n);
+    return n;
+}
+
+} // namespace
+
+class TestMultilogKill : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void everyLineOnceAcrossKills_data();
+    void everyLineOnceAcrossKills();
+};
+
+void TestMultilogKill::everyLineOnceAcrossKills_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("kills");
+    const int soak = soakSeconds();
+    // Large files so that nothing is deleted: the whole history is audited. Then
+    // the suite's script, where rotation and deletion are constant; there only the
+    // window the directory still holds can be audited.
+    QTest::newRow("whole history") << QStringLiteral("t s16777215 n200 ./main") << (soak ? soak * 5 : 40);
+    QTest::newRow("s100000 n5") << QStringLiteral("t s100000 n5 ./main") << (soak ? soak * 5 : 40);
+}
+
+void TestMultilogKill::everyLineOnceAcrossKills()
+{
+    QFETCH(QString, script);
+    QFETCH(int, kills);
+    QTemporaryDir work;
+    const QString fifo = work.filePath(QStringLiteral("pipe"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    // Held open like svscan holds a logger pipe: it outlives every logger.
+    const int keep = ::open(QFile::encodeName(fifo).constData(), O_RDWR | O_CLOEXEC);
+    QVERIFY(keep >= 0);
+
+    QProcess producer;
+    producer.setStandardOutputFile(fifo);
+    producer.start(QStringLiteral(TAZUNA_FAULT_PRODUCER), {});
+    QVERIFY(producer.waitForStarted());
+
+    const auto startLogger = [&](QProcess &p) {
+        p.setWorkingDirectory(work.path());
+        p.setStandardInputFile(fifo);
+        p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        p.start(multilogUnderTest(), QProcess::splitCommand(script));
+        return p.waitForStarted();
+    };
+
+    auto logger = std::make_unique<QProcess>();
+    QVERIFY(startLogger(*logger));
+    QRandomGenerator rng(static_cast<quint32>(QDateTime::currentMSecsSinceEpoch()));
+    int busy = 0; // kills while input was waiting in the pipe: the logger was at work
+    for (int k = 0; k < kills; ++k) {
+        QTest::qWait(static_cast<int>(rng.bounded(5, 120)));
+        if (unread(keep) > 0)
+            ++busy;
+        ::kill(static_cast<pid_t>(logger->processId()), SIGKILL);
+        QVERIFY(logger->waitForFinished(5000));
+        logger = std::make_unique<QProcess>();
+        QVERIFY(startLogger(*logger));
+    }
+    // The producer stops between two of its writes (whole lines); the logger drains the pipe.
+    ::kill(static_cast<pid_t>(producer.processId()), SIGKILL);
+    QVERIFY(producer.waitForFinished(5000));
+    QVERIFY(waitFor([&] { return unread(keep) == 0; }, 30000));
+    ::close(keep);
+    QVERIFY(logger->waitForFinished(30000)); // end of input: a clean exit
+    QCOMPARE(logger->exitCode(), 0);
+
+    const QString dir = work.filePath(QStringLiteral("main"));
+    const LineAudit a = auditLog(dir);
+    qInfo().noquote() << QStringLiteral("multilog %1, %2, %3 kills (%4 busy): %5")
+                             .arg(multilogUnderTest(), script).arg(kills).arg(busy).arg(a.describe());
+    QCOMPARE(a.torn, 0);
+    QCOMPARE(a.badFiles, 0);
+    QCOMPARE(a.duplicated, 0);
+    QCOMPARE(a.reordered, 0);
+    QCOMPARE(a.missing, 0);
+    QCOMPARE(a.runs.size(), 1);
+    QVERIFY(a.lines > 1000);
+    QVERIFY(busy > 0);
+    if (script.contains(QLatin1String("n200"))) {
+        QCOMPARE(a.first, quint64{1}); // the whole history is there
+        QCOMPARE(a.last % 64, quint64{0}); // up to the producer's last write
+    }
+    // After the clean exit the directory is what daemontools leaves: the lock is empty again.
+    QCOMPARE(QFileInfo(dir + QStringLiteral("/lock")).size(), qint64{0});
+    QVERIFY(QFileInfo(dir + QStringLiteral("/current")).permissions() & QFileDevice::ExeOwner);
+}
+
+QTEST_GUILESS_MAIN(TestMultilogKill)
+#include "test_multilogkill.moc"
