@@ -156,7 +156,12 @@ MainWindow::MainWindow(HelperClient *client, ServiceModel *model, QWidget *paren
 
 QIcon MainWindow::actionIcon(const QString &name)
 {
-    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/actions/%1.svg").arg(name)));
+    const QIcon embedded(QStringLiteral(":/actions/%1.svg").arg(name));
+    // Our own names are not asked of the theme: its lookup would cut "tazuna-logging"
+    // back to "tazuna" and show the app's icon on the button.
+    if (name.startsWith(QLatin1String("tazuna-")))
+        return embedded;
+    return QIcon::fromTheme(name, embedded);
 }
 
 QAction *MainWindow::action(Act which) const

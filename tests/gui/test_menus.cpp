@@ -154,6 +154,14 @@ void TestMenus::iconsWithoutATheme()
         QVERIFY2(drawn, qPrintable(a->text()));
     }
     QVERIFY(buttons >= 6);
+    // Our own icon names must not fall back to the app's icon (the theme lookup cuts
+    // "tazuna-logging" down to "tazuna", which the resources hold under :/icons).
+    QIcon::setThemeSearchPaths({QStringLiteral(":/icons")});
+    QIcon::setThemeName(QStringLiteral("hicolor"));
+    const QImage app = QIcon(QStringLiteral(":/icons/hicolor/scalable/apps/tazuna.svg")).pixmap(22, 22).toImage();
+    QVERIFY(MainWindow::actionIcon(QStringLiteral("tazuna-logging")).pixmap(22, 22).toImage() != app);
+    QIcon::setThemeSearchPaths({});
+    QIcon::setThemeName(QString());
     for (Tray::Summary s : {Tray::Summary::AllUp, Tray::Summary::SomethingDown, Tray::Summary::CrashLoop, Tray::Summary::Empty})
         QVERIFY(!Tray::iconFor(s).pixmap(22, 22).isNull());
 }
