@@ -415,6 +415,15 @@ void MainWindow::setLogging(bool enabled)
     });
 }
 
+QString MainWindow::removeExplanation() const
+{
+    const QString dir = m_client->scanDirectory().isEmpty() ? QStringLiteral("/service") : m_client->scanDirectory();
+    return tr("Each service and its logger are stopped, then its directory is taken out of %1. Its log files are "
+              "kept, with the rest of the directory, in %1/.tazuna-removed/, unless you tick the box below; "
+              "then they are deleted for good.")
+        .arg(dir);
+}
+
 std::pair<bool, bool> MainWindow::confirmRemove(const QStringList &names)
 {
     if (m_confirmRemove)
@@ -422,8 +431,7 @@ std::pair<bool, bool> MainWindow::confirmRemove(const QStringList &names)
     QMessageBox box(QMessageBox::Warning, tr("Remove services"),
                     tr("Remove %n service(s): %1?", nullptr, static_cast<int>(names.size())).arg(names.join(QStringLiteral(", "))),
                     QMessageBox::Cancel, this);
-    box.setInformativeText(tr("Each service and its logger are stopped, then its directory is taken out of the "
-                              "service directory. Its log files are kept unless you tick the box below."));
+    box.setInformativeText(removeExplanation());
     auto *removeButton = box.addButton(tr("Remove"), QMessageBox::DestructiveRole);
     auto *deleteLogs = new QCheckBox(tr("Also delete the log files"));
     box.setCheckBox(deleteLogs);
@@ -446,7 +454,10 @@ void MainWindow::removeSelected()
             showMessage(ErrorText::describe(r.error), true);
         else
             showMessage(deleteLogs ? tr("Removed %1 and its logs.").arg(names.join(QStringLiteral(", ")))
-                                   : tr("Removed %1; its log files were kept.").arg(names.join(QStringLiteral(", "))),
+                                   : tr("Removed %1; its log files were kept in %2.")
+                                         .arg(names.join(QStringLiteral(", ")),
+                                              (m_client->scanDirectory().isEmpty() ? QStringLiteral("/service") : m_client->scanDirectory())
+                                                  + QStringLiteral("/.tazuna-removed/")),
                         false);
     });
 }

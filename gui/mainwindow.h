@@ -57,6 +57,8 @@ public:
     // Remove asks first; tests answer for the user. Returns {confirmed, delete logs}.
     using RemoveConfirmer = std::function<std::pair<bool, bool>(const QStringList &names)>;
     void setRemoveConfirmer(RemoveConfirmer confirmer) { m_confirmRemove = std::move(confirmer); }
+    // What the confirmation says happens to the services and their logs.
+    QString removeExplanation() const;
 
 signals:
     void newServiceRequested();

@@ -715,10 +715,6 @@ file: %2</translation>
         </translation>
     </message>
     <message>
-        <source>Each service and its logger are stopped, then its directory is taken out of the service directory. Its log files are kept unless you tick the box below.</source>
-        <translation>Each service and its logger are stopped, then its directory is taken out of the service directory. Its log files are kept unless you tick the box below.</translation>
-    </message>
-    <message>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
@@ -733,10 +729,6 @@ file: %2</translation>
     <message>
         <source>Removed %1 and its logs.</source>
         <translation>Removed %1 and its logs.</translation>
-    </message>
-    <message>
-        <source>Removed %1; its log files were kept.</source>
-        <translation>Removed %1; its log files were kept.</translation>
     </message>
     <message>
         <source>Logging is off for this service: its output is not kept.</source>
@@ -773,6 +765,14 @@ file: %2</translation>
     <message>
         <source>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</source>
         <translation>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</translation>
+    </message>
+    <message>
+        <source>Each service and its logger are stopped, then its directory is taken out of %1. Its log files are kept, with the rest of the directory, in %1/.tazuna-removed/, unless you tick the box below; then they are deleted for good.</source>
+        <translation>Each service and its logger are stopped, then its directory is taken out of %1. Its log files are kept, with the rest of the directory, in %1/.tazuna-removed/, unless you tick the box below; then they are deleted for good.</translation>
+    </message>
+    <message>
+        <source>Removed %1; its log files were kept in %2.</source>
+        <translation>Removed %1; its log files were kept in %2.</translation>
     </message>
 </context>
 <context>

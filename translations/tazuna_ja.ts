@@ -710,10 +710,6 @@ file: %2</source>
         </translation>
     </message>
     <message>
-        <source>Each service and its logger are stopped, then its directory is taken out of the service directory. Its log files are kept unless you tick the box below.</source>
-        <translation>各サービスとそのログ用 supervise を停止してから、ディレクトリをサービスディレクトリから取り除きます。下のチェックを入れない限り、ログファイルは残します。</translation>
-    </message>
-    <message>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
@@ -728,10 +724,6 @@ file: %2</source>
     <message>
         <source>Removed %1 and its logs.</source>
         <translation>%1 とそのログを削除しました。</translation>
-    </message>
-    <message>
-        <source>Removed %1; its log files were kept.</source>
-        <translation>%1 を削除しました。ログファイルは残してあります。</translation>
     </message>
     <message>
         <source>Logging is off for this service: its output is not kept.</source>
@@ -768,6 +760,14 @@ file: %2</source>
     <message>
         <source>There are no services yet. Tazuna watches the scan directory %1: svscan starts one supervise for each folder in it, and supervise keeps that folder&apos;s run script running, restarting it when it exits. Create a service from a template to put the first folder there.</source>
         <translation>サービスはまだありません。Tazuna は svscan がスキャンするディレクトリ %1 を見ています。svscan はその中のディレクトリごとに supervise を 1 つ起動し、supervise はそのディレクトリの run スクリプトを走らせつづけ、終了すればまた起動します。テンプレートからサービスを作成して、最初のディレクトリを置きましょう。</translation>
+    </message>
+    <message>
+        <source>Each service and its logger are stopped, then its directory is taken out of %1. Its log files are kept, with the rest of the directory, in %1/.tazuna-removed/, unless you tick the box below; then they are deleted for good.</source>
+        <translation>各サービスとそのロガーを停止してから、そのディレクトリを %1 から取り除きます。ログファイルはディレクトリの残りと一緒に %1/.tazuna-removed/ に残ります。下のチェックボックスをオンにした場合は、完全に削除されます。</translation>
+    </message>
+    <message>
+        <source>Removed %1; its log files were kept in %2.</source>
+        <translation>%1 を削除しました。ログファイルは %2 に残してあります。</translation>
     </message>
 </context>
 <context>

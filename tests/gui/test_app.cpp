@@ -32,6 +32,7 @@ private slots:
     void denialIsACalmMessage();
     void reconnectsWhenTheHelperComesBack();
     void closingTheWindowKeepsRunning();
+    void removeAsksAndKeepsTheLogs();
     void cleanupTestCase();
 
 private:
@@ -327,6 +328,37 @@ void TestApp::closingTheWindowKeepsRunning()
     QVERIFY(!QApplication::quitOnLastWindowClosed());
     m_app->showWindow();
     QVERIFY(w->isVisible());
+}
+
+void TestApp::removeAsksAndKeepsTheLogs()
+{
+    MainWindow *w = m_app->window();
+    QVERIFY2(w->removeExplanation().contains(f->scanDir + QStringLiteral("/.tazuna-removed/")), qPrintable(w->removeExplanation()));
+    QStringList asked;
+    // Cancelled: nothing happens.
+    w->setRemoveConfirmer([&](const QStringList &names) {
+        asked = names;
+        return std::make_pair(false, false);
+    });
+    w->selectServices({QStringLiteral("crasher"), QStringLiteral("ticker")});
+    QVERIFY(w->action(MainWindow::Act::Remove)->isEnabled());
+    w->action(MainWindow::Act::Remove)->trigger();
+    QCOMPARE(asked, (QStringList{QStringLiteral("crasher"), QStringLiteral("ticker")}));
+    QVERIFY(row(QStringLiteral("crasher")) >= 0);
+    // Confirmed, keeping the logs: the service goes, its log stays where the box said.
+    w->setRemoveConfirmer([&](const QStringList &names) {
+        asked = names;
+        return std::make_pair(true, false);
+    });
+    w->selectServices({QStringLiteral("crasher")});
+    w->action(MainWindow::Act::Remove)->trigger();
+    QCOMPARE(asked, QStringList{QStringLiteral("crasher")});
+    QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("crasher")) < 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(w->messageText().contains(QStringLiteral(".tazuna-removed")), 20000);
+    const QStringList kept = QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("crasher.*")}, QDir::Dirs);
+    QCOMPARE(kept.size(), 1);
+    QVERIFY(readFile(f->path(QStringLiteral(".tazuna-removed/") + kept.first() + QStringLiteral("/log/main/current"))).contains("starting"));
+    QVERIFY(row(QStringLiteral("ticker")) >= 0);
 }
 
 QTEST_MAIN(TestApp)
