@@ -61,7 +61,11 @@ pid_t ScanLauncher::findRunning() const
         return 0;
     // A zombie or a pid reused within the same clock tick would still pass: the
     // executable's name settles it.
-    const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/%1/exe").arg(pid));
+    // An svscan whose program was replaced since it started (an upgrade) is still
+    // ours: the link then ends in " (deleted)".
+    QString exe = QFile::symLinkTarget(QStringLiteral("/proc/%1/exe").arg(pid));
+    if (exe.endsWith(QLatin1String(" (deleted)")))
+        exe.chop(10);
     if (!exe.endsWith(QLatin1String("/svscan")))
         return 0;
     return pid;

@@ -101,10 +101,12 @@ void TreeWatcher::readEvents()
                 continue;
             }
             if (it->kind == Kind::Service) {
+                // A copy: addWatch may grow m_watches, which leaves it dangling.
+                const QString name = it->name;
                 // A new supervise/ (first start) needs its own watch.
                 if (child == QLatin1String("supervise") && (e->mask & (IN_CREATE | IN_MOVED_TO)))
-                    addWatch(it->name, Kind::Supervise);
-                touched.insert(it->name);
+                    addWatch(name, Kind::Supervise);
+                touched.insert(name);
             } else if (e->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
                 if (child == QLatin1String("lock"))
                     touched.insert(it->name);

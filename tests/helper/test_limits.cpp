@@ -14,6 +14,7 @@ private Q_SLOTS:
     void boundsTheServicesOfOneUser();
     void floodOfOpenLogIsCutOffOthersServed();
     void floodOfPendingAuthorizationsIsCutOffOthersServed();
+    void svscanWithAReplacedProgramIsAdopted();
     void loggingOffIsRefusedUnderTheOldLogRule();
     void cleanupTestCase();
 
@@ -122,11 +123,59 @@ void TestLimits::floodOfPendingAuthorizationsIsCutOffOthersServed()
     QCOMPARE(errorOf(f->asAlice->Control(QStringLiteral("talker"), QStringLiteral("hup"))), QString());
 }
 
+// The pid in the helper's record of svscan, once that process runs.
+static int recordedSvscan(const QString &scanDir)
+{
+    int pid = 0;
+    waitFor([&] {
+        pid = readFile(scanDir + QStringLiteral("/.tazuna-svscan.pid")).split(' ').first().toInt();
+        return pid > 1 && ::kill(pid, 0) == 0;
+    });
+    return pid;
+}
+
+void TestLimits::svscanWithAReplacedProgramIsAdopted()
+{
+    // svscan started from a copy of the tools whose svscan is then replaced, as an
+    // upgrade does: a restarted helper adopts it and starts no second one.
+    QTemporaryDir tools;
+    QVERIFY(runShell(QStringLiteral("cp -a '%1'/. '%2'/").arg(toolDir(), tools.path())).exitCode == 0);
+    f->harness.killHelper(SIGTERM);
+    const int old = recordedSvscan(f->scanDir);
+    ::kill(old, SIGKILL);
+    QVERIFY(waitFor([&] { return ::kill(old, 0) != 0; }));
+    const QStringList args = m_args + QStringList{QStringLiteral("--tools-dir"), tools.path()};
+    QVERIFY(f->harness.startHelper(f->scanDir, args));
+    const int started = recordedSvscan(f->scanDir);
+    QVERIFY(started != old);
+    QVERIFY(QFileInfo(QStringLiteral("/proc/%1/exe").arg(started)).symLinkTarget().startsWith(tools.path()));
+    const QString svscan = tools.filePath(QStringLiteral("svscan"));
+    QVERIFY(QFile::remove(svscan));
+    QVERIFY(QFile::copy(toolPath(QStringLiteral("svscan")), svscan));
+    f->harness.killHelper(SIGKILL);
+    QVERIFY(f->harness.startHelper(f->scanDir, args));
+    QTest::qWait(300);
+    QCOMPARE(recordedSvscan(f->scanDir), started);
+    int serving = 0;
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        const QList<QByteArray> argv = readFile(QStringLiteral("/proc/%1/cmdline").arg(pid)).split('\0');
+        if (argv.size() >= 2 && argv[0].endsWith("svscan") && argv[1] == f->scanDir.toUtf8())
+            ++serving;
+    }
+    QCOMPARE(serving, 1);
+    f->harness.killHelper(SIGTERM);
+    ::kill(started, SIGKILL);
+    QVERIFY(waitFor([&] { return ::kill(started, 0) != 0; }));
+    QVERIFY(f->harness.startHelper(f->scanDir, m_args));
+    f->root = f->proxyFor(0, 0, QStringLiteral("root-after-upgrade"));
+    QVERIFY(f->find(QStringLiteral("talker")).has_value());
+}
+
 void TestLimits::loggingOffIsRefusedUnderTheOldLogRule()
 {
     // A helper that starts svscan with SVSCAN_LOGRULE=0.76.
     f->harness.killHelper(SIGTERM);
-    const int svscan = readFile(f->path(QStringLiteral(".tazuna-svscan.pid"))).split(' ').first().toInt();
+    const int svscan = recordedSvscan(f->scanDir);
     QVERIFY(svscan > 1);
     ::kill(svscan, SIGKILL);
     QVERIFY(waitFor([&] { return ::kill(svscan, 0) != 0; }));
