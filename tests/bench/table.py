@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Turns bench.py's lines into a Markdown table: one row per figure, each suite's median, Tazuna's ratios.
+"""Usage: python3 tests/bench/table.py bench.txt > table.md"""
+import sys
+from collections import OrderedDict
+
+ORDER = ["tazuna", "daemontools", "runit", "s6", "cat", "filesystem"]
+
+
+def parse(lines):
+    rows = OrderedDict()
+    for line in lines:
+        if not line.startswith("bench "):
+            continue
+        words = line.split()
+        figure = words[1]
+        kv = dict(w.split("=", 1) for w in words[2:] if "=" in w)
+        row = rows.setdefault(figure, {"unit": kv.get("unit", ""), "impls": {}, "ratios": {}, "target": ""})
+        value = kv.get("median", kv.get("value"))
+        if value is not None:
+            spread = f" ({kv['min']}–{kv['max']})" if "min" in kv and kv["min"] != kv["max"] else ""
+            row["impls"][kv["impl"]] = value + spread
+        if kv.get("impl") == "tazuna":
+            row["ratios"] = {k[len("ratio_vs_"):]: v for k, v in kv.items() if k.startswith("ratio_vs_")}
+            row["target"] = kv.get("target", "")
+    return rows
+
+
+def main():
+    rows = parse(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
+    skip = ("lines", "cpu")  # lines/s mirrors MB/s and cpu_per_mb says it per byte
+    print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | tazuna ÷ peer |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for figure, row in rows.items():
+        if figure.rsplit(".", 1)[-1] in skip:
+            continue
+        impls = row["impls"]
+        other = impls.get("cat", impls.get("filesystem", ""))
+        ratios = ", ".join(f"{p} {r}" for p, r in row["ratios"].items())
+        if row["target"]:
+            ratios = (ratios + ", " if ratios else "") + f"target {row['target']}"
+        print(f"| {figure} | {row['unit']} | {impls.get('tazuna', '')} | {impls.get('daemontools', '')} | "
+              f"{impls.get('runit', '')} | {impls.get('s6', '')} | {other} | {ratios} |")
+
+
+if __name__ == "__main__":
+    main()
