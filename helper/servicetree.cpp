@@ -276,7 +276,7 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd, ServiceTimes *
     }
     if (::fstatat(serviceFd, paths::backoff, &st, 0) == 0) {
         const auto bo = readBackoffState(serviceFd);
-        s.backoff = bo && bo->pending ? QStringLiteral("waiting") : QStringLiteral("on");
+        s.backoff = bo && bo->pending ? QStringLiteral("waiting") : QStringLiteral("armed");
     }
 
     const auto reach = probeSupervise(serviceFd);
@@ -438,8 +438,12 @@ Outcome<int> ServiceTree::openLog(const QString &name, const QString &file) cons
     if (!out.valid())
         return Refusal{errors::noSuchLogFile, QStringLiteral("%1 has no log file %2 (or it is a symlink)").arg(name, file)};
     // A second hard link could be some other file of the system put there by the
-    // user multilog runs as: a log file has exactly one name.
-    if (::fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+    // user multilog runs as: a log file has exactly one name. That alone is racy (the
+    // link can be renamed away between the open and the fstat), so the file must
+    // also belong to whoever owns log/main: both are facts of the inodes we hold.
+    struct stat dirSt {};
+    if (::fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1
+        || ::fstat(logDir.get(), &dirSt) != 0 || st.st_uid != dirSt.st_uid)
         return Refusal{errors::noSuchLogFile, QStringLiteral("%1 in the log of %2 is not a plain log file").arg(file, name)};
     return out.release();
 }
