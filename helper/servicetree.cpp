@@ -181,8 +181,10 @@ Check checkServiceName(const QString &name)
     if (name.size() > 255)
         return Refusal{errors::invalidName, QStringLiteral("name: a service name has at most 255 bytes")};
     const QByteArray bytes = name.toUtf8();
+    // C1 controls (U+0080..U+009F) are control characters too, though not bytes < 32.
+    const bool c1 = std::any_of(name.cbegin(), name.cend(), [](QChar c) { return c.unicode() >= 0x80 && c.unicode() <= 0x9f; });
     if (!isServiceName(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())))
-        || name == QLatin1String("..") || bytes.contains('\0'))
+        || name == QLatin1String("..") || bytes.contains('\0') || c1)
         return Refusal{errors::invalidName,
                        QStringLiteral("name: a service name is 1 to 255 bytes without '/', control characters or a leading '.'")};
     return std::nullopt;

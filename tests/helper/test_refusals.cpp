@@ -42,7 +42,8 @@ QStringList snapshot(const QString &root)
 const QStringList badNames = {
     QStringLiteral("a/b"), QStringLiteral(".."), QStringLiteral("."), QStringLiteral(".hidden"), QStringLiteral("a\nb"),
     QStringLiteral("a\x01" "b"), QStringLiteral("tab\there"), QStringLiteral("del\x7f"), QString(10000, QLatin1Char('x')),
-    QString(), QStringLiteral("../escape"), QStringLiteral("/abs"),
+    QString(), QStringLiteral("../escape"), QStringLiteral("/abs"), QString::fromUtf8("next\u0085line"),
+    QString::fromUtf8("c1\u009b"),
 };
 
 } // namespace
