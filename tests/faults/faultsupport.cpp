@@ -164,16 +164,26 @@ LineAudit auditLog(const QString &logDir)
     return a;
 }
 
-ProducerTree::ProducerTree(const QString &logScript)
+ProducerTree::ProducerTree(const QString &logScript) : ProducerTree(logScript, QString())
 {
-    m_scan = m_dir.filePath(QStringLiteral("service"));
-    QDir().mkpath(m_scan + QStringLiteral("/prod/log"));
-    QDir().mkpath(m_scan + QStringLiteral("/idle"));
-    writeFile(m_scan + QStringLiteral("/prod/run"),
-              QByteArray("#!/bin/sh\nexec ") + QByteArray(TAZUNA_FAULT_PRODUCER) + "\n", 0755);
-    writeFile(m_scan + QStringLiteral("/prod/log/run"), "#!/bin/sh\nexec multilog " + logScript.toUtf8() + "\n", 0755);
-    writeFile(m_scan + QStringLiteral("/idle/run"), "#!/bin/sh\nexec sleep 100000\n", 0755);
-    ::chmod(QFile::encodeName(m_scan + QStringLiteral("/prod")).constData(), 01755);
+}
+
+ProducerTree::ProducerTree(const QString &logScript, const QString &scanDir)
+{
+    m_owned = scanDir.isEmpty();
+    m_scan = m_owned ? m_dir.filePath(QStringLiteral("service")) : scanDir;
+    // Made under dot-names (svscan skips them) and renamed in whole: a running
+    // svscan must see the sticky bit and log/ the moment it sees the directory.
+    const QString prod = m_scan + QStringLiteral("/.tz-fault-prod");
+    const QString idle = m_scan + QStringLiteral("/.tz-fault-idle");
+    QDir().mkpath(prod + QStringLiteral("/log"));
+    QDir().mkpath(idle);
+    writeFile(prod + QStringLiteral("/run"), QByteArray("#!/bin/sh\nexec ") + QByteArray(TAZUNA_FAULT_PRODUCER) + "\n", 0755);
+    writeFile(prod + QStringLiteral("/log/run"), "#!/bin/sh\nexec multilog " + logScript.toUtf8() + "\n", 0755);
+    writeFile(idle + QStringLiteral("/run"), "#!/bin/sh\nexec sleep 100000\n", 0755);
+    ::chmod(QFile::encodeName(prod).constData(), 01755);
+    QDir().rename(prod, m_scan + QStringLiteral("/prod"));
+    QDir().rename(idle, m_scan + QStringLiteral("/idle"));
 }
 
 ProducerTree::~ProducerTree() { stop(); }
@@ -254,6 +264,8 @@ bool ProducerTree::waitForFlow(qint64 moreLines, int timeoutMs)
 
 void ProducerTree::stop()
 {
+    if (!m_owned)
+        return;
     killSvscan(SIGKILL);
     for (const QString &d : {prodDir(), prodDir() + QStringLiteral("/log"), m_scan + QStringLiteral("/idle")}) {
         const int fd = ::open(QFile::encodeName(d + QStringLiteral("/supervise/control")).constData(), O_WRONLY | O_NONBLOCK);

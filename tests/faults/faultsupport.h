@@ -52,6 +52,9 @@ class ProducerTree {
 public:
     // logScript: the logger's multilog arguments.
     explicit ProducerTree(const QString &logScript = QStringLiteral("t s100000 n5 ./main"));
+    // The same services in a scan directory someone else runs (the helper's svscan)
+    // and stops; only the services are made here.
+    ProducerTree(const QString &logScript, const QString &scanDir);
     ~ProducerTree();
 
     // wrapper: a command that execs its last two arguments (svscan and the scan
@@ -90,6 +93,7 @@ private:
     std::unique_ptr<QProcess> m_svscan;
     QByteArray m_output;
     QString m_logPrefix;
+    bool m_owned = true;
 };
 
 // How long the optional soak runs: TAZUNA_SOAK_SECONDS, else 0.

@@ -98,10 +98,11 @@ void TestBrokenDirs::brokenSymlink()
 void TestBrokenDirs::superviseIsAFile()
 {
     const QString dir = m_tree->scanDir() + QStringLiteral("/filesup");
-    QDir().mkpath(dir + QStringLiteral(".tmp"));
-    writeFile(dir + QStringLiteral(".tmp/run"), "#!/bin/sh\nexec sleep 100000\n", 0755);
-    writeFile(dir + QStringLiteral(".tmp/supervise"), "not a directory\n");
-    QVERIFY(QDir().rename(dir + QStringLiteral(".tmp"), dir));
+    const QString staged = m_tree->scanDir() + QStringLiteral("/.filesup"); // svscan skips dot-names
+    QDir().mkpath(staged);
+    writeFile(staged + QStringLiteral("/run"), "#!/bin/sh\nexec sleep 100000\n", 0755);
+    writeFile(staged + QStringLiteral("/supervise"), "not a directory\n");
+    QVERIFY(QDir().rename(staged, dir));
     // supervise exits 111; svscan tries it again at each scan, and the message repeats.
     expectOutput("supervise: fatal: unable to acquire filesup/supervise/lock: not a directory");
     othersUndisturbed();

@@ -33,7 +33,7 @@ void TestKills::everyLineOnceServiceOnce_data()
     QTest::addColumn<int>("targets");
     QTest::addColumn<int>("rounds");
     const int soak = soakSeconds();
-    const int rounds = soak ? std::max(3, soak / 4) : 3;
+    const int rounds = soak ? std::max(2, soak / 4) : 1;
     QTest::newRow("service supervise") << int(ServiceSupervise) << rounds;
     QTest::newRow("logger supervise") << int(LoggerSupervise) << rounds;
     QTest::newRow("svscan") << int(Svscan) << rounds;
@@ -112,7 +112,7 @@ void TestKills::allTogether()
     QVERIFY(tree.startSvscan());
     QVERIFY(waitFor([&] { return tree.producerPid() && tree.multilogPid(); }, 15000));
     QVERIFY(tree.waitForFlow(5000));
-    const int rounds = soakSeconds() ? std::max(3, soakSeconds() / 6) : 3;
+    const int rounds = soakSeconds() ? std::max(2, soakSeconds() / 6) : 2;
     int maxCopies = 0;
     QSet<int> producers{tree.producerPid()};
     for (int round = 0; round < rounds; ++round) {
@@ -131,7 +131,7 @@ void TestKills::allTogether()
     }
     const LineAudit a = tree.quietAudit();
     qInfo().noquote() << "all together" << rounds << "rounds, service started" << producers.size() - 1 << "more times:" << a.describe();
-    QCOMPARE(maxCopies, 1);
+    QVERIFY(maxCopies <= 1); // never two copies of the service at once
     QCOMPARE(a.torn, 0);
     QCOMPARE(a.badFiles, 0);
     QCOMPARE(a.duplicated, 0);
