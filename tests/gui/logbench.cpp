@@ -38,15 +38,27 @@ public:
     Heartbeat()
     {
         m_gap.start();
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { m_longest = std::max(m_longest, m_gap.restart()); });
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 gap = m_gap.restart();
+            m_longest = std::max(m_longest, gap);
+            m_phase = std::max(m_phase, gap);
+        });
         m_timer.start(5);
     }
     double longestMs() const { return static_cast<double>(std::max(m_longest, m_gap.elapsed())); }
+    // The longest gap since the last call, and a fresh start for the next phase.
+    double phase()
+    {
+        const double worst = static_cast<double>(std::max(m_phase, m_gap.elapsed()));
+        m_phase = 0;
+        return worst;
+    }
 
 private:
     QTimer m_timer;
     QElapsedTimer m_gap;
     qint64 m_longest = 0;
+    qint64 m_phase = 0;
 };
 
 double ms(const QElapsedTimer &t)
@@ -130,6 +142,7 @@ LogFigures measureLogBrowser(const QString &dir, const QStringList &names, const
     }
     out.indexedMs = ms(clock);
     out.lines = browser.model()->rowCount();
+    out.blockIndexMs = heartbeat.phase();
 
     browser.setFollow(false);
     QScrollBar *bar = view->verticalScrollBar();
@@ -138,6 +151,7 @@ LogFigures measureLogBrowser(const QString &dir, const QStringList &names, const
         QTest::qWait(5);
     }
 
+    out.blockScrollMs = heartbeat.phase();
     clock.restart();
     browser.search(needle, false);
     if (!QTest::qWaitFor([&] { return !browser.model()->searching(); }, 120000)) {
@@ -146,6 +160,7 @@ LogFigures measureLogBrowser(const QString &dir, const QStringList &names, const
     }
     out.searchFullMs = ms(clock);
     out.matches = browser.model()->matchCount();
+    out.blockSearchMs = heartbeat.phase();
 
     // Lines multilog writes while a search reads the archives must be found too.
     const QByteArray marker = "arrived during the search";
@@ -166,6 +181,7 @@ LogFigures measureLogBrowser(const QString &dir, const QStringList &names, const
         return out;
     }
     out.arrivedFound = browser.model()->matchCount();
+    out.blockLiveMs = heartbeat.phase();
     out.longestBlockMs = heartbeat.longestMs();
     out.ok = true;
     return out;

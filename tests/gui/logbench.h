@@ -20,6 +20,11 @@ struct LogFigures {
     double indexedMs = 0;      // until every file is indexed
     double searchFullMs = 0;   // one full-text search over every file
     double longestBlockMs = 0; // the longest time the UI thread did not answer its timer
+    // The same, per phase: opening and indexing, scrolling, the full search, lines arriving.
+    double blockIndexMs = 0;
+    double blockScrollMs = 0;
+    double blockSearchMs = 0;
+    double blockLiveMs = 0;
     int lines = 0;
     int matches = 0;           // lines the full search found
     int arrived = 0;           // lines written to current while a second search ran

@@ -81,6 +81,10 @@ int main(int argc, char **argv)
     print("logbrowser.search_matches", f.matches, "count");
     print("logbrowser.search_live_missed", f.arrived - f.arrivedFound, "count");
     print("logbrowser.longest_block", f.longestBlockMs, "ms");
+    print("logbrowser.longest_block_index", f.blockIndexMs, "ms");
+    print("logbrowser.longest_block_scroll", f.blockScrollMs, "ms");
+    print("logbrowser.longest_block_search", f.blockSearchMs, "ms");
+    print("logbrowser.longest_block_live", f.blockLiveMs, "ms");
     print("model.update_1000", tz::bench::measureModelUpdate(1000), "ms");
     return 0;
 }

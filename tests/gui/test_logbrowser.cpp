@@ -46,6 +46,7 @@ private slots:
     void decodesStamps();
     void timelineAcrossFiles();
     void searchAndFilter();
+    void plainSearchMatchesLikeTheExpression();
     void jumps();
     void followsAndRotates();
     void exportsSelection();
@@ -128,6 +129,36 @@ void TestLogBrowser::searchAndFilter()
     QCOMPARE(browser.model()->nextMatch(50, false), 0);
     browser.search(QString(), false);
     QCOMPARE(browser.model()->matchCount(), 0);
+}
+
+void TestLogBrowser::plainSearchMatchesLikeTheExpression()
+{
+    // Plain text is looked for in the raw bytes first; the result must be what the
+    // expression alone finds, also where case folding crosses into Unicode (KELVIN SIGN
+    // folds to k) and where the text sits across the read chunks.
+    QTemporaryDir dir;
+    QByteArray current;
+    for (int i = 0; i < 120000; ++i)
+        current += stamp(t0 + i) + (i % 1000 == 7 ? " Disk OK " : " disk ok? no ") + QByteArray::number(i) + '\n';
+    current += stamp(t0 + 200000) + " DISK \xe2\x84\xaa via kelvin sign\n";
+    current += stamp(t0 + 200001) + " disk \xc3\xa9t\xc3\xa9 ok\n";
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")), current);
+    LogBrowser browser(QStringLiteral("demo"));
+    browser.setFollow(false);
+    browser.setSources(openAll(dir.path(), {QStringLiteral("current")}));
+    QTRY_VERIFY(!browser.index()->isIndexing());
+    QCOMPARE(browser.model()->rowCount(), 120002);
+    browser.search(QStringLiteral("disk ok "), false);
+    QTRY_VERIFY(!browser.model()->searching());
+    QCOMPARE(browser.model()->matchCount(), 120);
+    browser.search(QStringLiteral("DISK K"), false);
+    QTRY_VERIFY(!browser.model()->searching());
+    QCOMPARE(browser.model()->matchCount(), 1);
+    QCOMPARE(browser.model()->nextMatch(-1, true), 120000);
+    browser.search(QStringLiteral("t\u00e9 ok"), false);
+    QTRY_VERIFY(!browser.model()->searching());
+    QCOMPARE(browser.model()->matchCount(), 1);
+    QCOMPARE(browser.model()->nextMatch(-1, true), 120001);
 }
 
 void TestLogBrowser::jumps()
