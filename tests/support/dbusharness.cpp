@@ -113,6 +113,10 @@ bool DbusHarness::startBus(bool allowRootPolkitName)
     dieWithParent(*m_bus);
     m_bus->setProgram(QStringLiteral("dbus-daemon"));
     m_bus->setArguments({QStringLiteral("--config-file=") + confPath, QStringLiteral("--nofork"), QStringLiteral("--print-address")});
+    // Daemons write to files, never to pipes that nobody reads while the test runs:
+    // a full pipe blocks the writer, and a bus that blocks logging a flood of limit
+    // warnings answers nobody.
+    m_bus->setStandardErrorFile(m_dir.filePath(QStringLiteral("bus.log")), QIODevice::Append);
     m_bus->start();
     if (!m_bus->waitForStarted(5000))
         return false;
@@ -121,7 +125,7 @@ bool DbusHarness::startBus(bool allowRootPolkitName)
             out += m_bus->readAllStandardOutput();
             return out.contains('\n') || m_bus->state() == QProcess::NotRunning;
         }, 10000) || !out.contains('\n')) {
-        qWarning("dbus-daemon: %s", m_bus->readAllStandardError().constData());
+        qWarning("dbus-daemon: %s", readFile(m_dir.filePath(QStringLiteral("bus.log"))).constData());
         return false;
     }
     m_address = QString::fromUtf8(out.left(out.indexOf('\n')).trimmed());
@@ -157,6 +161,9 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
     dieWithParent(*m_polkit);
     m_polkit->setProcessEnvironment(env);
     m_polkit->setProcessChannelMode(QProcess::MergedChannels);
+    const QString polkitLog = m_dir.filePath(QStringLiteral("polkitd.log"));
+    ::unlink(QFile::encodeName(polkitLog).constData());
+    m_polkit->setStandardOutputFile(polkitLog);
     m_polkit->setProgram(QStringLiteral("unshare"));
     m_polkit->setArguments({QStringLiteral("--mount"), QStringLiteral("--propagation"), QStringLiteral("private"),
                             QStringLiteral("/bin/sh"), QStringLiteral("-c"),
@@ -167,7 +174,7 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
     if (!m_polkit->waitForStarted(5000))
         return false;
     const bool loaded = waitFor([&] {
-        m_polkitLog += m_polkit->readAll();
+        m_polkitLog = readFile(polkitLog);
         return m_polkitLog.contains("Finished loading") && m_polkitLog.contains("Acquired the name");
     }, 15000);
     if (!loaded)
@@ -179,16 +186,15 @@ void DbusHarness::stopPolkit() { killAndReap(m_polkit); }
 
 bool DbusHarness::startHelper(const QString &scanDir, const QStringList &extraArgs)
 {
-    if (m_helper) {
-        m_helperLog += m_helper->readAll();
+    if (m_helper)
         killAndReap(m_helper);
-    }
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
     m_helper = std::make_unique<QProcess>();
     dieWithParent(*m_helper);
     m_helper->setProcessEnvironment(env);
     m_helper->setProcessChannelMode(QProcess::MergedChannels);
+    m_helper->setStandardOutputFile(m_dir.filePath(QStringLiteral("helper.log")), QIODevice::Append);
     m_helper->setProgram(toolPath(QStringLiteral("tazuna-helper")));
     m_helper->setArguments(QStringList{QStringLiteral("--scan-dir"), scanDir, QStringLiteral("--tools-dir"), toolDir(),
                                        QStringLiteral("--templates-dir"), toolPath(QStringLiteral("templates")),
@@ -209,16 +215,13 @@ void DbusHarness::killHelper(int sig)
         return;
     ::kill(static_cast<pid_t>(m_helper->processId()), sig);
     m_helper->waitForFinished(10000);
-    m_helperLog += m_helper->readAll();
 }
 
 qint64 DbusHarness::helperPid() const { return m_helper ? m_helper->processId() : 0; }
 
 QByteArray DbusHarness::helperOutput()
 {
-    if (m_helper)
-        m_helperLog += m_helper->readAll();
-    return m_helperLog;
+    return readFile(m_dir.filePath(QStringLiteral("helper.log")));
 }
 
 void DbusHarness::stopTree(const QString &scanDir)

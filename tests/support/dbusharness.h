@@ -73,7 +73,6 @@ private:
     std::unique_ptr<QProcess> m_polkit;
     std::unique_ptr<QProcess> m_helper;
     QByteArray m_polkitLog;
-    QByteArray m_helperLog;
     QStringList m_connections;
 };
 
