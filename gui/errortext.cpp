@@ -78,6 +78,9 @@ QString ErrorText::describe(const QDBusError &error)
         return tr("The program cannot be run by the chosen user. Check the path and that the file is executable.");
     if (is(error, errors::notSupervised))
         return tr("This service is not being watched by supervise yet. Wait a few seconds and try again.");
+    if (is(error, errors::notSupported))
+        return tr("Logging cannot be turned off here: svscan follows daemontools 0.76's rule and runs a logger "
+                  "for every service that has a log directory. Nothing was changed.");
     if (is(error, errors::limitExceeded))
         return tr("The helper refused: you have reached the number of services you may create, or too many "
                   "requests are waiting. Remove a service you no longer need, or try again in a moment.");

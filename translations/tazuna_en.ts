@@ -75,6 +75,10 @@
         <source>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</source>
         <translation>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</translation>
     </message>
+    <message>
+        <source>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</source>
+        <translation>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>

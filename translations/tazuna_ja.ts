@@ -75,6 +75,10 @@
         <source>The helper refused: you have reached the number of services you may create, or too many requests are waiting. Remove a service you no longer need, or try again in a moment.</source>
         <translation>ヘルパーが断りました。作成できるサービスの数に達したか、待っている要求が多すぎます。不要なサービスを削除するか、少し待ってからもう一度お試しください。</translation>
     </message>
+    <message>
+        <source>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</source>
+        <translation>ここではログの記録を止められません。svscan が daemontools 0.76 の規則に従い、log ディレクトリのあるサービスにはすべてロガーを起動するためです。何も変更していません。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>

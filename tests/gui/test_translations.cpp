@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The translations load from the resources, are complete, and Qt's own strings follow.
+#include "errors.h"
+#include "errortext.h"
 #include "i18n.h"
 #include "servicemodel.h"
 
 #include <QApplication>
+#include <QDBusMessage>
 #include <QFile>
 #include <QLibraryInfo>
 #include <QRegularExpression>
@@ -49,6 +52,9 @@ void TestTranslations::japaneseLoads()
     QCOMPARE(ServiceModel::stateText(up), QStringLiteral("稼働中"));
     QCOMPARE(ServiceModel::durationText(125), QStringLiteral("2 分"));
     QCOMPARE(QCoreApplication::translate("tz::MainWindow", "&Restart"), QStringLiteral("再起動(&R)"));
+    // Every refusal has its sentence, the newest too.
+    const QDBusError notSupported(QDBusMessage::createError(QLatin1String(errors::notSupported), QStringLiteral("logging: 0.76 rule")));
+    QVERIFY2(ErrorText::describe(notSupported).contains(QStringLiteral("daemontools 0.76 の規則")), qPrintable(ErrorText::describe(notSupported)));
     // Qt's own dialogs: qtbase_ja.qm is installed and loaded.
     QVERIFY(QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + QStringLiteral("/qtbase_ja.qm")));
     QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("キャンセル"));
