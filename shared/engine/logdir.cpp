@@ -37,6 +37,38 @@ constexpr int truncFlags = O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC;
 
 int openAppend(int dirFd, const char *name) { return ::openat(dirFd, name, appendFlags | O_NONBLOCK, 0600); }
 
+// Calls visit(entry) for each entry of dirFd until it returns false. false with
+// errno set when the directory cannot be opened or read, or when the visit that
+// stopped left errno set (a failed unlink, say).
+template <class Visit>
+bool forEachEntry(int dirFd, Visit &&visit)
+{
+    const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    DIR *d = ::fdopendir(fd);
+    if (!d) {
+        ::close(fd);
+        return false;
+    }
+    int err = 0;
+    for (;;) {
+        errno = 0;
+        const dirent *e = ::readdir(d);
+        if (!e) {
+            err = errno;
+            break;
+        }
+        if (!visit(*e)) {
+            err = errno; // what stopped the visit, if it failed
+            break;
+        }
+    }
+    ::closedir(d);
+    errno = err;
+    return err == 0;
+}
+
 } // namespace
 
 std::string archiveName(const Tai64n &when, char code)
@@ -313,22 +345,15 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
     if (inodeOf("previous") == mark.inode) {
         found = "previous";
     } else {
-        const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd < 0 ? nullptr : ::fdopendir(fd);
-        if (!d) {
-            if (fd >= 0)
-                ::close(fd);
-            return;
-        }
-        while (const dirent *e = ::readdir(d)) {
-            const std::string_view name(e->d_name);
+        forEachEntry(dirFd, [&](const dirent &e) {
+            const std::string_view name(e.d_name);
             if (name.size() == tai64nTextSize + 2 && name.front() == '@' && name.ends_with(".s")
-                && static_cast<std::uint64_t>(e->d_ino) == mark.inode && inodeOf(e->d_name) == mark.inode) {
+                && static_cast<std::uint64_t>(e.d_ino) == mark.inode && inodeOf(e.d_name) == mark.inode) {
                 found = name;
-                break;
+                return false;
             }
-        }
-        ::closedir(d);
+            return true;
+        });
     }
     if (found.empty())
         return;
@@ -342,20 +367,13 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
     if (inodeOf("previous"))
         ::unlinkat(dirFd, "previous", 0);
     std::vector<std::string> newer;
-    const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? nullptr : ::fdopendir(fd);
-    if (!d) {
-        if (fd >= 0)
-            ::close(fd);
-        return;
-    }
-    while (const dirent *e = ::readdir(d)) {
-        const std::string_view name(e->d_name);
+    forEachEntry(dirFd, [&](const dirent &e) {
+        const std::string_view name(e.d_name);
         if (name.size() == tai64nTextSize + 2 && name.front() == '@'
             && name.substr(0, tai64nTextSize) > std::string_view(found).substr(0, tai64nTextSize))
             newer.emplace_back(name);
-    }
-    ::closedir(d);
+        return true;
+    });
     for (const std::string &name : newer)
         ::unlinkat(dirFd, name.c_str(), 0);
 }
@@ -515,26 +533,7 @@ int LogDir::archivesFit()
 {
     const auto isArchive = [](const char *name) { return name[0] == '@' && std::strlen(name) >= tai64nTextSize; };
     const auto scan = [&](auto &&visit) -> bool {
-        const int fd = ::openat(m_dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-            return false;
-        DIR *d = ::fdopendir(fd);
-        if (!d) {
-            ::close(fd);
-            return false;
-        }
-        for (;;) {
-            errno = 0;
-            const dirent *e = ::readdir(d);
-            if (!e)
-                break;
-            if (isArchive(e->d_name) && !visit(e->d_name))
-                break;
-        }
-        const int err = errno;
-        ::closedir(d);
-        errno = err;
-        return err == 0;
+        return forEachEntry(m_dirFd, [&](const dirent &e) { return !isArchive(e.d_name) || visit(e.d_name); });
     };
 
     std::string oldest = "@z";
