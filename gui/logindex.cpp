@@ -55,7 +55,9 @@ public:
 
 namespace {
 constexpr qint64 chunkSize = 1 << 20;
-constexpr qint64 batchSize = 8 << 20;
+// About 30,000 lines per batch; at most 65,536 rows are inserted into the view at once.
+constexpr qint64 batchSize = 2 << 20;
+constexpr std::size_t maxInsertedRows = 65536;
 } // namespace
 
 LogIndex::LogIndex(QObject *parent) : QObject(parent)
@@ -64,6 +66,10 @@ LogIndex::LogIndex(QObject *parent) : QObject(parent)
     m_scanner->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_scanner, &QObject::deleteLater);
     m_thread.setObjectName(QStringLiteral("log index"));
+    // Batches are applied from a zero timer rather than as they arrive, so a scanner that
+    // runs ahead never makes the UI thread insert more than one bounded batch between repaints.
+    m_apply.setInterval(0);
+    connect(&m_apply, &QTimer::timeout, this, &LogIndex::applyArrived);
     m_thread.start(QThread::LowPriority);
 }
 
@@ -138,6 +144,8 @@ void LogIndex::setSources(QList<Source> sources)
 {
     emit aboutToReset();
     ++m_generation;
+    m_arrived.clear();
+    m_apply.stop();
     std::vector<File> old = std::move(m_files);
     m_files.clear();
     m_pendingScans = 0;
@@ -234,6 +242,37 @@ void LogIndex::scan(int file)
 }
 
 void LogIndex::onScanned(quint64 generation, int file, std::vector<quint32> starts, qint64 end, bool open, bool done)
+{
+    if (generation != m_generation)
+        return;
+    m_arrived.push_back({file, std::move(starts), end, open, done});
+    if (!m_apply.isActive())
+        m_apply.start();
+}
+
+void LogIndex::applyArrived()
+{
+    // The view's cost of an insertion grows with the rows it already has as well as with the
+    // rows inserted: batches of one file are joined up to a bound, one insertion per turn.
+    if (!m_arrived.empty()) {
+        Batch b = std::move(m_arrived.front());
+        m_arrived.pop_front();
+        while (!b.done && !m_arrived.empty() && m_arrived.front().file == b.file
+               && b.starts.size() + m_arrived.front().starts.size() <= maxInsertedRows) {
+            Batch &next = m_arrived.front();
+            b.starts.insert(b.starts.end(), next.starts.begin(), next.starts.end());
+            b.end = next.end;
+            b.open = next.open;
+            b.done = next.done;
+            m_arrived.pop_front();
+        }
+        applyScanned(m_generation, b.file, std::move(b.starts), b.end, b.open, b.done);
+    }
+    if (m_arrived.empty())
+        m_apply.stop();
+}
+
+void LogIndex::applyScanned(quint64 generation, int file, std::vector<quint32> starts, qint64 end, bool open, bool done)
 {
     if (generation != m_generation || file >= fileCount())
         return;

@@ -7,8 +7,10 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -93,7 +95,16 @@ private:
     };
 
     void scan(int file);
+    struct Batch {
+        int file = 0;
+        std::vector<quint32> starts;
+        qint64 end = 0;
+        bool open = false;
+        bool done = false;
+    };
     void onScanned(quint64 generation, int file, std::vector<quint32> starts, qint64 end, bool open, bool done);
+    void applyArrived();
+    void applyScanned(quint64 generation, int file, std::vector<quint32> starts, qint64 end, bool open, bool done);
     void recount();
     void watchCurrent();
     void onInotify();
@@ -110,6 +121,8 @@ private:
     int m_inotify = -1;
     int m_watch = -1;
     QSocketNotifier *m_notifier = nullptr;
+    std::deque<Batch> m_arrived; // scanned batches not yet rows
+    QTimer m_apply;
     QThread m_thread;
     LogScanner *m_scanner = nullptr;
 };

@@ -4,55 +4,124 @@
 
 #include <QDateTime>
 #include <QLocale>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <functional>
 
 namespace tz {
 
-// Splits each slice into lines exactly as LogIndex does and returns the numbers of the
-// lines whose text (stamp removed) matches.
-LogModel::SliceMatches LogModel::searchSlices(const std::vector<SearchSlice> &slices, const QRegularExpression &re,
-                                              const std::shared_ptr<std::atomic<bool>> &cancel)
+namespace {
+
+bool isAscii(const char *p, qsizetype n)
 {
-    SliceMatches result(slices.size());
+    unsigned char any = 0;
+    for (qsizetype i = 0; i < n; ++i)
+        any |= static_cast<unsigned char>(p[i]);
+    return any < 0x80;
+}
+
+void foldAscii(const char *p, qsizetype n, char *out)
+{
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = p[i];
+        out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+}
+
+} // namespace
+
+// Splits the slice into lines exactly as LogIndex does and returns the numbers of the lines
+// whose text (stamp removed) matches. With a needle, only lines that hold its bytes go
+// through the expression, which keeps a plain search near the speed of reading the file.
+std::vector<int> LogModel::searchSlice(const SearchSlice &slice, const SearchPattern &pattern,
+                                       const std::shared_ptr<std::atomic<bool>> &cancel)
+{
+    std::vector<int> result;
     constexpr qint64 chunkSize = 4 << 20;
-    for (std::size_t f = 0; f < slices.size(); ++f) {
-        const SearchSlice &slice = slices[f];
-        int lineNo = slice.fromLine;
-        QByteArray carry;
-        for (qint64 offset = slice.from; offset < slice.end;) {
-            if (cancel->load())
-                return {};
-            QByteArray chunk = slice.handle->read(offset, std::min(chunkSize, slice.end - offset));
-            if (chunk.isEmpty())
-                break;
-            offset += chunk.size();
-            qsizetype from = 0;
-            for (;;) {
-                const qsizetype nl = chunk.indexOf('\n', from);
-                const bool last = nl < 0 && offset >= slice.end && slice.lastLineOpen;
-                if (nl < 0 && !last)
-                    break;
-                const qsizetype to = nl < 0 ? chunk.size() : nl;
-                QByteArrayView raw(chunk.constData() + from, to - from);
-                QByteArray joined;
-                if (!carry.isEmpty()) {
-                    joined = carry + raw.toByteArray();
-                    raw = joined;
-                    carry.clear();
-                }
-                if (lineNo < slice.lines && re.match(decodeLogLine(raw).text).hasMatch())
-                    result[f].push_back(lineNo);
-                ++lineNo;
-                if (nl < 0)
-                    break;
-                from = nl + 1;
-            }
-            if (from < chunk.size() && chunk.indexOf('\n', from) < 0)
-                carry += chunk.mid(from);
+    const QByteArray &needle = pattern.needle;
+    const std::boyer_moore_horspool_searcher searcher(needle.cbegin(), needle.cend());
+    int lineNo = slice.fromLine;
+    auto test = [&](const char *p, qsizetype n) {
+        if (lineNo < slice.lines && pattern.re.match(decodeLogLine(QByteArrayView(p, n)).text).hasMatch())
+            result.push_back(lineNo);
+        ++lineNo;
+    };
+    auto holdsNeedle = [&](const char *p, qsizetype n) {
+        return std::search(p, p + n, searcher) != p + n;
+    };
+    QByteArray buffer; // the unfinished line of the last chunk, then the next chunk
+    QByteArray folded;
+    for (qint64 offset = slice.from; offset < slice.end;) {
+        if (cancel->load())
+            return {};
+        const QByteArray chunk = slice.handle->read(offset, std::min(chunkSize, slice.end - offset));
+        if (chunk.isEmpty())
+            break;
+        offset += chunk.size();
+        buffer += chunk;
+        const bool last = offset >= slice.end;
+        // Lines end with a newline, except a last line the index holds as open.
+        qsizetype complete = buffer.lastIndexOf('\n') + 1;
+        const bool openTail = last && slice.lastLineOpen && complete < buffer.size();
+        if (openTail) {
+            buffer.append('\n');
+            complete = buffer.size();
         }
+        const char *data = buffer.constData();
+        const char *end = data + complete;
+        auto lineEnd = [end](const char *p) { return static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p))); };
+        if (needle.isEmpty()) {
+            for (const char *p = data; p < end;) {
+                const char *nl = lineEnd(p);
+                test(p, nl - p);
+                p = nl + 1;
+            }
+        } else if (!pattern.foldCase || isAscii(data, complete)) {
+            const char *hay = data;
+            if (pattern.foldCase) {
+                folded.resize(complete);
+                foldAscii(data, complete, folded.data());
+                hay = folded.constData();
+            }
+            const char *p = data;
+            while (p < end) {
+                const char *hit = std::search(hay + (p - data), hay + complete, searcher);
+                if (hit == hay + complete) {
+                    lineNo += static_cast<int>(std::count(p, end, '\n'));
+                    break;
+                }
+                const char *at = data + (hit - hay);
+                const char *start = at;
+                while (start > p && start[-1] != '\n')
+                    --start;
+                lineNo += static_cast<int>(std::count(p, start, '\n'));
+                const char *nl = lineEnd(at);
+                test(start, nl - start);
+                p = nl + 1;
+            }
+        } else {
+            // Case folding maps letters outside ASCII onto ASCII ones (KELVIN SIGN onto k):
+            // a line with such bytes goes through the expression whatever its bytes say.
+            for (const char *p = data; p < end;) {
+                const char *nl = lineEnd(p);
+                const qsizetype n = nl - p;
+                if (!isAscii(p, n)) {
+                    test(p, n);
+                } else {
+                    folded.resize(n);
+                    foldAscii(p, n, folded.data());
+                    if (holdsNeedle(folded.constData(), n))
+                        test(p, n);
+                    else
+                        ++lineNo;
+                }
+                p = nl + 1;
+            }
+        }
+        buffer.remove(0, complete);
     }
     return result;
 }
@@ -206,6 +275,16 @@ void LogModel::setSearch(const QString &pattern, bool regularExpression, bool ca
                                         : QRegularExpression::CaseInsensitiveOption);
     if (pattern.isEmpty())
         re = QRegularExpression();
+    // Plain printable ASCII can be looked for in the raw bytes first (see searchSlice).
+    m_pattern = {re, {}, !caseSensitive};
+    bool ascii = !regularExpression && !pattern.isEmpty();
+    for (QChar c : pattern)
+        ascii = ascii && c.unicode() >= 0x20 && c.unicode() < 0x7f;
+    if (ascii) {
+        m_pattern.needle = pattern.toLatin1();
+        if (m_pattern.foldCase)
+            foldAscii(m_pattern.needle.constData(), m_pattern.needle.size(), m_pattern.needle.data());
+    }
     const bool filtered = m_filter && !m_search.pattern().isEmpty();
     if (filtered)
         beginResetModel();
@@ -276,18 +355,22 @@ void LogModel::continueSearch()
         return;
     }
     m_cancel = std::make_shared<std::atomic<bool>>(false);
-    m_watcher = new QFutureWatcher<SliceMatches>(this);
+    m_watcher = new QFutureWatcher<std::vector<int>>(this);
     auto *watcher = m_watcher;
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, files, slices] {
         if (watcher != m_watcher)
             return;
-        const SliceMatches found = watcher->result();
+        const QList<std::vector<int>> results = watcher->future().results();
         m_watcher = nullptr;
         watcher->deleteLater();
+        const SliceMatches found(results.begin(), results.end());
         mergeSearch(files, slices, found);
         continueSearch();
     });
-    watcher->setFuture(QtConcurrent::run(&LogModel::searchSlices, slices, m_search, m_cancel));
+    // One task per file, so the files are read on all cores at once.
+    watcher->setFuture(QtConcurrent::mapped(slices, [pattern = m_pattern, cancel = m_cancel](const SearchSlice &slice) {
+        return searchSlice(slice, pattern, cancel);
+    }));
 }
 
 void LogModel::mergeSearch(const std::vector<int> &files, const std::vector<SearchSlice> &slices, const SliceMatches &found)

@@ -10,6 +10,7 @@
 #include <QFutureWatcher>
 #include <QRegularExpression>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -72,8 +73,13 @@ private:
         int lines = 0; // lines in the file at `end`, as the index counted them
     };
     using SliceMatches = std::vector<std::vector<int>>; // per slice, matching line numbers
-    static SliceMatches searchSlices(const std::vector<SearchSlice> &slices, const QRegularExpression &re,
-                                     const std::shared_ptr<std::atomic<bool>> &cancel);
+    struct SearchPattern {
+        QRegularExpression re;
+        QByteArray needle; // the plain text as bytes (folded when foldCase), or empty
+        bool foldCase = false;
+    };
+    static std::vector<int> searchSlice(const SearchSlice &slice, const SearchPattern &pattern,
+                                        const std::shared_ptr<std::atomic<bool>> &cancel);
 
     const LogLine &line(int sourceRow) const;
     void startSearch();
@@ -89,10 +95,11 @@ private:
     bool m_utc = false;
     bool m_filter = false;
     QRegularExpression m_search;
+    SearchPattern m_pattern;
     std::vector<std::vector<int>> m_fileMatches; // per file, matching line numbers
     std::vector<std::pair<qint64, int>> m_searched; // per file, bytes and lines searched
     std::vector<int> m_matches; // sorted source rows, flattened from m_fileMatches
-    QFutureWatcher<SliceMatches> *m_watcher = nullptr;
+    QFutureWatcher<std::vector<int>> *m_watcher = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
 };
 
