@@ -211,9 +211,12 @@ bool DbusHarness::startHelper(const QString &scanDir, const QStringList &extraAr
 
 void DbusHarness::killHelper(int sig)
 {
-    if (!m_helper)
+    // A helper that never started has pid 0, and kill(0, …) would hit this
+    // whole process group, the test runner included.
+    const auto pid = static_cast<pid_t>(m_helper ? m_helper->processId() : 0);
+    if (pid <= 0)
         return;
-    ::kill(static_cast<pid_t>(m_helper->processId()), sig);
+    ::kill(pid, sig);
     m_helper->waitForFinished(10000);
 }
 
@@ -247,6 +250,9 @@ void DbusHarness::stopTree(const QString &scanDir)
     }
     // … then kill whatever still works inside the tree.
     const QString root = QFileInfo(scanDir).canonicalFilePath();
+    // No tree, nothing to kill: an empty root would match every process's cwd.
+    if (root.isEmpty() || root == QLatin1String("/"))
+        return;
     waitFor([&] {
         bool any = false;
         for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
