@@ -438,39 +438,9 @@ Outcome<Rendered> Helper::renderFor(const Template &t, const ParameterMap &param
     return r;
 }
 
-QString Helper::Render(const QString &templateId, const QString &name, const ParameterMap &parameters, QString &logRun)
-{
-    const Template *tpl = checkCreate(templateId, name, parameters);
-    if (!tpl)
-        return {};
-    setDelayedReply(true);
-    const QDBusMessage msg = message();
-    auto rendered = std::make_shared<std::optional<Rendered>>();
-    const Template t = *tpl;
-    // Nothing is written, so the create-own action is enough whoever the service
-    // would run as; Create asks again for what it really makes.
-    m_auth->authorize(
-        msg,
-        [this, msg, t, parameters, rendered](uint uid) -> QString {
-            auto r = renderFor(t, parameters, uid);
-            if (!r.ok()) {
-                replyError(msg, r.refusal());
-                return {};
-            }
-            *rendered = r.value();
-            return QLatin1String(actions::createOwn);
-        },
-        [msg, rendered](uint) {
-            const Rendered &r = **rendered;
-            QDBusMessage reply = msg.createReply();
-            reply << QString::fromUtf8(r.run) << QString::fromUtf8(r.logRun);
-            QDBusConnection::systemBus().send(reply);
-        });
-    logRun.clear();
-    return {};
-}
-
-void Helper::Create(const QString &templateId, const QString &name, const ParameterMap &parameters)
+void Helper::authorizeRendered(const QString &templateId, const QString &name, const ParameterMap &parameters,
+                               std::function<const char *(const Rendered &, uint)> action,
+                               std::function<void(const QDBusMessage &, const Rendered &, uint)> allowed)
 {
     const Template *tpl = checkCreate(templateId, name, parameters);
     if (!tpl)
@@ -481,21 +451,42 @@ void Helper::Create(const QString &templateId, const QString &name, const Parame
     const Template t = *tpl;
     m_auth->authorize(
         msg,
-        [this, msg, t, parameters, rendered](uint uid) -> QString {
+        [this, msg, t, parameters, rendered, action](uint uid) -> QString {
             auto r = renderFor(t, parameters, uid);
             if (!r.ok()) {
                 replyError(msg, r.refusal());
                 return {};
             }
             *rendered = r.value();
-            const bool own = uid != 0 && (*rendered)->uid == uid;
-            return QLatin1String(own ? actions::createOwn : actions::create);
+            return QLatin1String(action(**rendered, uid));
         },
-        [this, msg, name, rendered](uint uid) {
+        [msg, rendered, allowed](uint uid) { allowed(msg, **rendered, uid); });
+}
+
+QString Helper::Render(const QString &templateId, const QString &name, const ParameterMap &parameters, QString &logRun)
+{
+    // Nothing is written, so the create-own action is enough whoever the service
+    // would run as; Create asks again for what it really makes.
+    authorizeRendered(
+        templateId, name, parameters, [](const Rendered &, uint) { return actions::createOwn; },
+        [](const QDBusMessage &msg, const Rendered &r, uint) {
+            QDBusMessage reply = msg.createReply();
+            reply << QString::fromUtf8(r.run) << QString::fromUtf8(r.logRun);
+            QDBusConnection::systemBus().send(reply);
+        });
+    logRun.clear();
+    return {};
+}
+
+void Helper::Create(const QString &templateId, const QString &name, const ParameterMap &parameters)
+{
+    authorizeRendered(
+        templateId, name, parameters,
+        [](const Rendered &r, uint uid) { return uid != 0 && r.uid == uid ? actions::createOwn : actions::create; },
+        [this, name](const QDBusMessage &msg, const Rendered &r, uint uid) {
             // Again: other creates of this user may have finished while polkit was asked.
             if (auto over = checkOwnerBound(uid))
                 return replyError(msg, *over);
-            const Rendered &r = **rendered;
             const int scan = m_tree.dirFd();
             const QByteArray stage = stageName("new", name);
             if (::mkdirat(scan, stage.constData(), 0755) != 0)

@@ -66,6 +66,11 @@ private:
     Check checkOwnerBound(uint uid) const;
     // Renders for the caller and checks what depends on who it is (the per-user bound).
     Outcome<Rendered> renderFor(const Template &t, const ParameterMap &parameters, uint uid) const;
+    // What Render and Create share: Create's checks, a delayed reply, the scripts
+    // rendered for the caller, polkit asked for action(rendered, uid), then allowed.
+    void authorizeRendered(const QString &templateId, const QString &name, const ParameterMap &parameters,
+                           std::function<const char *(const Rendered &, uint)> action,
+                           std::function<void(const QDBusMessage &, const Rendered &, uint)> allowed);
     void replyError(const QDBusMessage &m, const Refusal &r);
     void replyOk(const QDBusMessage &m);
     // Whether the service belongs to uid (see ServiceMeta): created by it and run as it.
