@@ -8,10 +8,12 @@
 #include "logsource.h"
 #include "tai64n.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace tz {
@@ -63,6 +65,11 @@ public:
     void rotateNow();
     // Clean exit: flush, commit, fsync current and mark it complete (mode 744).
     void close();
+    // A full current is still being synced in the background (see fullCurrent);
+    // settlePrevious(true) waits for it and archives it, as a logger does before
+    // it waits for more input, so that an idle log looks as 0.76 leaves it.
+    bool syncing() const { return m_previousFd >= 0; }
+    void settlePrevious(bool wait);
 
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
@@ -108,6 +115,13 @@ private:
     std::size_t m_flushed = 0;
     std::size_t m_end = 0;
     std::size_t m_unsynced = 0; // written since writeback was last started
+
+    // A full current being synced to disk in the background while the new current
+    // fills (see fullCurrent): it is named previous until the sync is done.
+    int m_previousFd = -1;
+    std::thread m_syncer;
+    std::atomic<bool> m_previousSynced{false};
+    int m_previousErrno = 0; // written by m_syncer before m_previousSynced
 };
 
 } // namespace tz

@@ -8,6 +8,7 @@
 #include "logsource.h"
 #include "tai64n.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <ctime>
@@ -109,11 +110,20 @@ int main(int argc, char **argv)
         log.flushOutputs();
         if (exitRequested && !log.midLine())
             break;
+        // A rotated file still syncing in the background is archived before we
+        // wait for input that may not come soon.
+        const bool syncing = std::any_of(host.dirs.begin(), host.dirs.end(), [](const tz::LogDir *d) { return d->syncing(); });
         pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) {
+        const int ready = ::poll(fds, 2, syncing ? 0 : -1);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (ready == 0) {
+            for (tz::LogDir *d : host.dirs)
+                d->settlePrevious(true);
+            continue;
         }
         if (fds[1].revents & POLLIN) {
             signalfd_siginfo info{};

@@ -247,6 +247,54 @@ private slots:
         QVERIFY(host.pauses.empty());
     }
 
+    // A full current is renamed to previous at once and synced in the background;
+    // it becomes its .s archive (mode 744, whole) only when settled, and a logger
+    // that dies before that leaves previous to be archived as .u at its next start,
+    // as 0.76 does with a previous it finds.
+    void fullCurrentSyncsInTheBackground()
+    {
+        RecordingHost host;
+        const QByteArray data = lines(60, 100);
+        QByteArray written;
+        {
+            auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
+            QVERIFY(dir.ok());
+            for (int i = 0; i < 60 && !(*dir)->syncing(); ++i) {
+                const std::string_view line(data.constData() + i * 100, 100);
+                (*dir)->put(line);
+                (*dir)->flush();
+                written.append(line.data(), static_cast<qsizetype>(line.size()));
+            }
+            QVERIFY((*dir)->syncing());
+            QVERIFY(archives(m_dir).isEmpty());
+            const QByteArray previous = tz::test::readFile(m_dir + "/previous");
+            QVERIFY(previous.size() >= 4096 - 2000 && previous.size() <= 4096);
+            QVERIFY(written.startsWith(previous));
+
+            (*dir)->settlePrevious(true);
+            QVERIFY(!(*dir)->syncing());
+            QVERIFY(!QFile::exists(m_dir + "/previous"));
+            const QStringList s = archives(m_dir, ".s");
+            QCOMPARE(s.size(), 1);
+            QCOMPARE(tz::test::readFile(m_dir + "/" + s[0]), previous);
+            QCOMPARE(mode(m_dir + "/" + s[0]), 0744);
+
+            // A second rotation left unsettled: the logger "dies" with it pending.
+            for (int i = 0; i < 60 && !(*dir)->syncing(); ++i) {
+                (*dir)->put(std::string_view(data.constData() + i * 100, 100));
+                (*dir)->flush(); // no commit(): it would settle a sync that is done
+            }
+            QVERIFY((*dir)->syncing());
+        }
+        QVERIFY(QFile::exists(m_dir + "/previous"));
+        auto again = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
+        QVERIFY(again.ok());
+        QCOMPARE(archives(m_dir, ".s").size(), 1);
+        QCOMPARE(archives(m_dir, ".u").size(), 2); // previous, then the unclosed current
+        QVERIFY(!QFile::exists(m_dir + "/previous"));
+        QVERIFY(host.pauses.empty());
+    }
+
     // A line longer than the limit is split exactly at the limit.
     void longLineSplitAtLimit()
     {
