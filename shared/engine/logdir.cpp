@@ -2,6 +2,7 @@
 // A multilog log directory: start-up recovery, 0.76's rotation points, archives, processors.
 #include "logdir.h"
 
+#include "direntries.h"
 #include "tai64n.h"
 
 #include <algorithm>
@@ -36,38 +37,6 @@ constexpr int appendFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
 constexpr int truncFlags = O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC;
 
 int openAppend(int dirFd, const char *name) { return ::openat(dirFd, name, appendFlags | O_NONBLOCK, 0600); }
-
-// Calls visit(entry) for each entry of dirFd until it returns false. false with
-// errno set when the directory cannot be opened or read, or when the visit that
-// stopped left errno set (a failed unlink, say).
-template <class Visit>
-bool forEachEntry(int dirFd, Visit &&visit)
-{
-    const int fd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    DIR *d = ::fdopendir(fd);
-    if (!d) {
-        ::close(fd);
-        return false;
-    }
-    int err = 0;
-    for (;;) {
-        errno = 0;
-        const dirent *e = ::readdir(d);
-        if (!e) {
-            err = errno;
-            break;
-        }
-        if (!visit(*e)) {
-            err = errno; // what stopped the visit, if it failed
-            break;
-        }
-    }
-    ::closedir(d);
-    errno = err;
-    return err == 0;
-}
 
 } // namespace
 
