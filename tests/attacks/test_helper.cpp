@@ -228,8 +228,18 @@ void TestAttacks::cleanupTestCase()
     QVERIFY2(!QFileInfo::exists(m_trace), "a parameter was run as shell code");
     QCOMPARE(readFile(m_secret), QByteArray("SECRET\n"));
     QCOMPARE(readFile(m_outside.filePath(QStringLiteral("victim/sub/keep"))), QByteArray("keep\n"));
+    // Nothing of this run may stay behind: the bus's run folder, the scan
+    // directory's parent and the folder outside, each removed whole.
+    const QStringList temporary = {f->harness.runDir(), f->scanParent.path(), m_outside.path()};
     m_asMallory.reset();
     f.reset();
+    QVERIFY(m_outside.remove());
+    for (const QString &dir : temporary) {
+        QStringList left;
+        for (QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories); it.hasNext();)
+            left << it.next();
+        QVERIFY2(!QFileInfo::exists(dir), qPrintable(QStringLiteral("%1 is left, holding: %2").arg(dir, left.join(QLatin1Char(' ')))));
+    }
 }
 
 bool TestAttacks::restartHelper(bool unbounded)

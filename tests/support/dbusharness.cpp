@@ -12,7 +12,6 @@
 #include <csignal>
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,19 +43,6 @@ void killAndReap(std::unique_ptr<QProcess> &p)
 }
 
 } // namespace
-
-TestUser ensureUser(const QString &name)
-{
-    const QByteArray n = name.toUtf8();
-    if (!::getpwnam(n.constData())) {
-        QProcess::execute(QStringLiteral("useradd"),
-                          {QStringLiteral("--no-create-home"), QStringLiteral("--shell"), QStringLiteral("/usr/sbin/nologin"), name});
-    }
-    const passwd *pw = ::getpwnam(n.constData());
-    if (!pw)
-        qFatal("cannot create the test user %s", n.constData());
-    return TestUser{name, pw->pw_uid, pw->pw_gid};
-}
 
 DbusHarness::DbusHarness()
 {
@@ -275,6 +261,16 @@ void DbusHarness::stopTree(const QString &scanDir)
         if (cwd == root || cwd.startsWith(root + QLatin1Char('/')))
             ::kill(p, SIGKILL);
     }
+    // A process is not gone when kill() returns: one that is still finishing a call
+    // can create a file while the caller removes the tree, and the removal fails.
+    waitFor([&] {
+        for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(pid));
+            if (!cwd.isEmpty() && (cwd == root || cwd.startsWith(root + QLatin1Char('/'))))
+                return false;
+        }
+        return true;
+    }, 3000);
 }
 
 QDBusConnection DbusHarness::connectAs(uid_t uid, gid_t gid, const QString &connectionName)

@@ -2,6 +2,8 @@
 // A private system bus with the project's policy, a real polkitd with test rules, and tazuna-helper on them.
 #pragma once
 
+#include "testsupport.h" // TestUser, ensureUser
+
 #include <QByteArray>
 #include <QDBusConnection>
 #include <QProcess>
@@ -14,16 +16,6 @@
 #include <sys/types.h>
 
 namespace tz::test {
-
-struct TestUser {
-    QString name;
-    uid_t uid = 0;
-    gid_t gid = 0;
-};
-
-// Creates the user (no home, no login shell) unless it exists. Test users keep
-// existing after the run: they are harmless and creating them again costs time.
-TestUser ensureUser(const QString &name);
 
 // Everything runs as children of the test and is stopped by the destructor. polkitd
 // runs in a mount namespace of its own in which /usr/share/polkit-1/actions and

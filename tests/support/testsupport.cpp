@@ -7,6 +7,8 @@
 #include <QProcess>
 
 #include <csignal>
+
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +99,19 @@ void writeFile(const QString &path, const QByteArray &content, int mode)
     f.write(content);
     f.close();
     ::chmod(QFile::encodeName(path).constData(), static_cast<mode_t>(mode));
+}
+
+TestUser ensureUser(const QString &name)
+{
+    const QByteArray n = name.toUtf8();
+    if (!::getpwnam(n.constData())) {
+        QProcess::execute(QStringLiteral("useradd"),
+                          {QStringLiteral("--no-create-home"), QStringLiteral("--shell"), QStringLiteral("/usr/sbin/nologin"), name});
+    }
+    const passwd *pw = ::getpwnam(n.constData());
+    if (!pw)
+        qFatal("cannot create the test user %s", n.constData());
+    return TestUser{name, pw->pw_uid, pw->pw_gid};
 }
 
 } // namespace tz::test

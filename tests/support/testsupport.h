@@ -11,6 +11,8 @@
 
 #include <functional>
 
+#include <sys/types.h>
+
 namespace tz::test {
 
 // Our build of a daemontools program ($TAZUNA_BIN, set by CTest).
@@ -46,5 +48,16 @@ bool waitFor(const std::function<bool()> &cond, int timeoutMs = 10000);
 
 QByteArray readFile(const QString &path);
 void writeFile(const QString &path, const QByteArray &content, int mode = 0644);
+
+// An unprivileged test user: root ignores modes, so permission faults need one.
+struct TestUser {
+    QString name;
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
+// Creates the user (no home, no login shell) unless it exists. Test users keep
+// existing after the run: they are harmless and creating them again costs time.
+TestUser ensureUser(const QString &name);
 
 } // namespace tz::test
