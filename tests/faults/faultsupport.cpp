@@ -229,7 +229,8 @@ int ProducerTree::producerPid() const
 
 int ProducerTree::multilogPid() const
 {
-    const QList<int> p = pidsIn(prodDir() + QStringLiteral("/log"), "multilog");
+    // Ours works in log/; 0.76's changes into the log directory it writes.
+    const QList<int> p = pidsIn(prodDir() + QStringLiteral("/log"), "multilog") + pidsIn(logDir(), "multilog");
     return p.size() == 1 ? p.first() : 0;
 }
 
