@@ -147,6 +147,24 @@ void LogPipeline::emitLine(std::string_view stamp, std::string_view content, boo
 
     m_line.assign(stamp);
     m_line.append(content);
+    runActions(true);
+    for (std::size_t i = 0; i < m_dirs.size(); ++i) {
+        if (!m_selected[i])
+            continue;
+        m_dirs[i]->put(m_line);
+        if (newline)
+            m_dirs[i]->putBytes("\n");
+    }
+    if (m_alerts.size() > alertBatch) {
+        m_host.alert(m_alerts);
+        m_alerts.clear();
+    }
+}
+
+// The script's actions in order on m_line: which directories take it and, when
+// outputs is set, its alert and status lines.
+void LogPipeline::runActions(bool outputs)
+{
     bool selected = true;
     for (const LogAction &action : m_script.actions) {
         switch (action.kind) {
@@ -159,7 +177,7 @@ void LogPipeline::emitLine(std::string_view stamp, std::string_view content, boo
                 selected = false;
             break;
         case LogActionKind::Alert:
-            if (selected) {
+            if (selected && outputs) {
                 if (m_line.size() > alertWidth) {
                     m_alerts.append(m_line, 0, alertWidth);
                     m_alerts.append("...\n");
@@ -170,7 +188,7 @@ void LogPipeline::emitLine(std::string_view stamp, std::string_view content, boo
             }
             break;
         case LogActionKind::Status:
-            if (selected) {
+            if (selected && outputs) {
                 m_status[action.index] = m_line;
                 m_statusDirty[action.index] = true;
             }
@@ -180,17 +198,25 @@ void LogPipeline::emitLine(std::string_view stamp, std::string_view content, boo
             break;
         }
     }
-    for (std::size_t i = 0; i < m_dirs.size(); ++i) {
-        if (!m_selected[i])
-            continue;
-        m_dirs[i]->put(m_line);
-        if (newline)
-            m_dirs[i]->putBytes("\n");
+}
+
+void LogPipeline::resume(std::string_view head, const Tai64n &stamp, bool longLine)
+{
+    if (!longLine && head.size() < m_maxContent) {
+        consume(head, stamp); // held again, exactly as before: nothing of it was written
+        return;
     }
-    if (m_alerts.size() > alertBatch) {
-        m_host.alert(m_alerts);
-        m_alerts.clear();
+    // Its first bytes went out before the batch: only the choice of directories
+    // is made again (alerts and status were given then), and the rest streams on.
+    if (!m_plain) {
+        char stampText[tai64nTextSize + 1];
+        formatTai64n(stamp, stampText);
+        stampText[tai64nTextSize] = ' ';
+        m_line.assign(m_script.timestamp ? std::string_view(stampText, sizeof stampText) : std::string_view());
+        m_line.append(head.substr(0, m_maxContent));
+        runActions(false);
     }
+    m_longLine = true;
 }
 
 void LogPipeline::putToSelected(std::string_view bytes)

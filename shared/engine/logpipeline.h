@@ -33,6 +33,11 @@ public:
     // One read(2) of input. Before each read the caller calls flushOutputs(),
     // as 0.76 flushes before each read.
     void consume(std::string_view input, const Tai64n &stamp);
+    // After a killed logger: the start of the line that a replayed batch continues
+    // (LogReplay::tail). A start short enough is held again as it was; the head of
+    // a longer line, whose first bytes are written already, makes the batch's
+    // bytes stream on to the directories that head chose.
+    void resume(std::string_view head, const Tai64n &stamp, bool longLine);
     // Everything consumed so far goes to disk (status files, alerts, directories).
     void flushOutputs();
     // SIGALRM: rotate every directory whose current is not empty.
@@ -47,6 +52,7 @@ private:
     LogPipeline(LogScript script, LogHost &host);
 
     void emitLine(std::string_view stamp, std::string_view content, bool newline);
+    void runActions(bool outputs);
     void putToSelected(std::string_view bytes);
     void flushDirs();
     void writeStatus(std::size_t index);

@@ -5,6 +5,7 @@
 #include "logdir.h"
 #include "loghost.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -110,6 +111,7 @@ std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDir
         return std::nullopt;
 
     LogReplay r;
+    r.longLine = (get32(h + 60) & 1u) != 0;
     r.batch = get64(h + 8);
     r.offset = offset;
     r.stamp = unpackTai64n(h + 32);
@@ -167,6 +169,7 @@ void LogSource::writeMarks(const Tai64n &stamp)
             packTai64n(stamp, h + 32);
             packTai64n(m_tailStamp, h + 44);
             put32(h + 56, static_cast<std::uint32_t>(m_tail.size()));
+            put32(h + 60, m_tailLong ? 1u : 0u);
             put64(h + 64, m_offset);
             std::memcpy(h + fixedHeader, m_tail.data(), m_tail.size());
             len = fixedHeader + m_tail.size();
@@ -180,21 +183,21 @@ void LogSource::writeMarks(const Tai64n &stamp)
 
 void LogSource::keepTail(const char *buf, std::size_t n, const Tai64n &stamp)
 {
-    const void *nl = ::memrchr(buf, '\n', n);
-    if (nl) {
+    if (const void *nl = ::memrchr(buf, '\n', n)) {
         const char *after = static_cast<const char *>(nl) + 1;
-        m_tail.assign(after, static_cast<std::size_t>(buf + n - after));
-        m_tailStamp = stamp;
-        m_tailValid = true;
-    } else if (m_tailValid) {
-        if (m_tail.empty())
-            m_tailStamp = stamp;
-        m_tail.append(buf, n);
-    }
-    if (m_tail.size() > journalTailLimit) {
+        n = static_cast<std::size_t>(buf + n - after);
+        buf = after;
         m_tail.clear();
-        m_tailValid = false;
+        m_tailLong = false;
     }
+    if (n == 0)
+        return;
+    if (m_tail.empty())
+        m_tailStamp = stamp;
+    const std::size_t room = journalTailLimit - m_tail.size();
+    m_tail.append(buf, std::min(n, room));
+    if (n > room)
+        m_tailLong = true;
 }
 
 void LogSource::replay(const LogReplay &replay)
@@ -202,7 +205,7 @@ void LogSource::replay(const LogReplay &replay)
     m_offset = replay.offset;
     m_tail = replay.tail;
     m_tailStamp = replay.tailStamp;
-    m_tailValid = true;
+    m_tailLong = replay.longLine;
     if (m_journal >= 0) {
         m_batch = replay.batch + 1;
         writeMarks(replay.stamp);

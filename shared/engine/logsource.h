@@ -41,21 +41,25 @@ class LogHost;
 //   32..43   TAI64N stamp of the batch (packTai64n)
 //   44..55   TAI64N stamp of the carried line start
 //   56..59   length T of the carried line start (at most journalTailLimit)
-//   60..63   zero
+//   60..63   flags: bit 0 = the line is longer than T: its first bytes are written
+//            already and the rest streams through (LogPipeline::resume)
 //   64..71   offset P of the batch in the data area
 //   72..72+T the carried line start: bytes taken before this batch after the last
-//            newline, which the logger holds in memory and has not written yet
+//            newline, which the logger holds in memory and has not written yet; of
+//            a longer line, its first journalTailLimit bytes (which decided where it
+//            goes)
 //   2048+P.. the batch, as taken from the pipe; everything after it up to the end
 //            of the file. The batch is pending exactly when the file is longer
 //            than 2048+P: the splice that takes it is the one step that commits it.
 //
-// Limits, all documented in tests/faults/README.md: a line longer than
-// journalTailLimit that spans batches streams through the logger and is not
-// replayed whole; a directory whose batch was archived through a processor (!)
-// cannot be cut back, and one that rotated more than count-1 times in one batch
-// neither: those repeat (never lose) the batch.
+// Limits, all documented in tests/faults/README.md: a directory whose batch was
+// archived through a processor (!) cannot be cut back, and one that rotated more
+// than count-1 times in one batch neither: those repeat (never lose) the batch.
 inline constexpr std::size_t journalHeaderSize = 2048;
-inline constexpr std::size_t journalTailLimit = 900;
+// 0.76 holds at most 1000 bytes of a line (stamp included) before it writes them:
+// the carried start of a line is never longer, and of a longer line these bytes
+// are all that decide its directories.
+inline constexpr std::size_t journalTailLimit = 1000;
 
 // Where one directory's current stood when a batch began.
 struct LogMark {
@@ -67,6 +71,7 @@ struct LogMark {
 struct LogReplay {
     std::string tail; // carried line start, to consume first with tailStamp
     Tai64n tailStamp;
+    bool longLine = false; // tail is only the head of a line that streams on
     std::string data;
     Tai64n stamp;
     std::uint64_t offset = 0; // P of the batch in the journal
@@ -119,7 +124,7 @@ private:
     std::uint64_t m_offset = 0; // P of the next batch
     std::string m_tail;
     Tai64n m_tailStamp;
-    bool m_tailValid = true;    // false while a line longer than the limit streams through
+    bool m_tailLong = false;    // m_tail holds only the head of a longer line
 };
 
 } // namespace tz

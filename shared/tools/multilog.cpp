@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     if (replay) {
         source.replay(*replay);
         if (!replay->tail.empty())
-            log.consume(replay->tail, replay->tailStamp);
+            log.resume(replay->tail, replay->tailStamp, replay->longLine);
         log.consume(replay->data, replay->stamp);
     }
     bool exitRequested = false;
