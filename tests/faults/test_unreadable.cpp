@@ -164,7 +164,8 @@ void TestUnreadable::unreadable()
             if (lines.isEmpty() || !std::all_of(lines.begin(), lines.end(), [](const QString &l) { return l.endsWith(QLatin1String(": access denied")); }))
                 return false;
         }
-        return out.count("lrun/run: access denied") >= 2;
+        // The killed one's supervise tries again a second after it died.
+        return out.count("lrun/run: access denied") >= 2 && out.contains("unable to start victim/run: access denied");
     }, 15000), qPrintable(QString::fromUtf8(tree.svscanOutput().right(2000))));
     if (!reference) {
         const QByteArray out = tree.svscanOutput();
