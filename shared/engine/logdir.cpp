@@ -270,17 +270,15 @@ void LogDir::rotateNow()
 {
     flush();
     commit();
-    if (m_bytes > 0) {
+    if (m_bytes > 0)
         fullCurrent();
-        settlePrevious(true); // asked for by hand: the archive is there when it returns
-    }
 }
 
 void LogDir::close()
 {
     flush();
     commit();
-    settlePrevious(true);
+    finishRotation();
     const std::string &path = m_config.path;
     while (::fsync(m_currentFd) < 0)
         pause("unable to write " + path + "/current to disk, pausing", errno);
@@ -359,6 +357,13 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
 // never shorter than what was acknowledged), a new current starts, and previous
 // is archived directly or through the processor.
 //
+// The rest is left for finishRotation(), so that output goes on meanwhile.
+//
+// With a processor, previous waits for it until the logger has committed the
+// batch it is in (LogSource::commit): a processor's archive cannot be cut back,
+// so if it were made from a batch that a next logger replays, that batch would
+// be written twice. (Two rotations in one batch run the first processor then.)
+//
 // Without a processor the sync runs in the background: current is renamed to
 // previous at once, the new current fills while a thread waits for the disk, and
 // previous becomes its .s archive only when the sync is done (settlePrevious). An
@@ -371,7 +376,7 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
 void LogDir::fullCurrent()
 {
     const std::string &path = m_config.path;
-    settlePrevious(true);
+    finishRotation();
     if (m_config.processor) {
         while (::fsync(m_currentFd) < 0)
             pause("unable to write " + path + "/current to disk, pausing", errno);
@@ -391,14 +396,24 @@ void LogDir::fullCurrent()
     while (::fchmod(m_currentFd, 0644) < 0)
         pause("unable to set mode of " + path + "/current, pausing", errno);
 
-    if (!m_config.processor) {
-        m_previousSynced.store(false, std::memory_order_relaxed);
-        m_syncer = std::thread([this, fd = m_previousFd] {
-            m_previousErrno = ::fsync(fd) < 0 ? errno : 0;
-            m_previousSynced.store(true, std::memory_order_release);
-        });
+    if (m_config.processor) {
+        m_processorPending = true;
         return;
     }
+    m_previousSynced.store(false, std::memory_order_relaxed);
+    m_syncer = std::thread([this, fd = m_previousFd] {
+        m_previousErrno = ::fsync(fd) < 0 ? errno : 0;
+        m_previousSynced.store(true, std::memory_order_release);
+    });
+}
+
+void LogDir::finishRotation()
+{
+    settlePrevious(true);
+    if (!m_processorPending)
+        return;
+    m_processorPending = false;
+    const std::string &path = m_config.path;
     while (::fchmodat(m_dirFd, "previous", 0744, 0) < 0)
         pause("unable to set mode of " + path + "/previous, pausing", errno);
     runProcessor();

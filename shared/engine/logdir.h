@@ -61,15 +61,18 @@ public:
     void flush();                                                    // buffer_flush
     // Writes everything flush()ed so far to current, retrying until it is written.
     void commit();
-    // SIGALRM: flush, commit and rotate if current is not empty.
+    // SIGALRM: flush, commit and rotate if current is not empty (finishRotation()
+    // completes it).
     void rotateNow();
     // Clean exit: flush, commit, fsync current and mark it complete (mode 744).
     void close();
-    // A full current is still being synced in the background (see fullCurrent);
-    // settlePrevious(true) waits for it and archives it, as a logger does before
-    // it waits for more input, so that an idle log looks as 0.76 leaves it.
-    bool syncing() const { return m_previousFd >= 0; }
-    void settlePrevious(bool wait);
+    // A rotation is half done (see fullCurrent): previous is still syncing in the
+    // background, or waits for the processor. finishRotation() completes it, as a
+    // logger does once the batch is committed and before it waits for more input,
+    // so that an idle log looks as 0.76 leaves it.
+    bool rotationPending() const { return m_previousFd >= 0 || m_processorPending; }
+    bool processorPending() const { return m_processorPending; }
+    void finishRotation();
 
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
@@ -94,6 +97,7 @@ private:
     void writeOut(std::size_t len);
     void rotateAt(std::size_t pos);
     void fullCurrent();
+    void settlePrevious(bool wait);
     void runProcessor();
     void finish(const char *file, char code);
     int archivesFit();
@@ -122,6 +126,7 @@ private:
     std::thread m_syncer;
     std::atomic<bool> m_previousSynced{false};
     int m_previousErrno = 0; // written by m_syncer before m_previousSynced
+    bool m_processorPending = false; // previous waits for the processor
 };
 
 } // namespace tz

@@ -106,8 +106,10 @@ std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDir
     const std::uint64_t offset = get64(h + 64);
     const std::uint32_t tailSize = get32(h + 56);
     const auto fileSize = static_cast<std::uint64_t>(st.st_size);
-    if (tailSize > journalTailLimit || offset > journalMaxBatch || fileSize <= journalHeaderSize + offset
-        || fileSize - journalHeaderSize - offset > journalMaxBatch)
+    if (tailSize > journalTailLimit || offset > journalMaxBatch || fileSize < journalHeaderSize)
+        return std::nullopt;
+    const bool pending = fileSize > journalHeaderSize + offset;
+    if ((!pending && tailSize == 0) || (pending && fileSize - journalHeaderSize - offset > journalMaxBatch))
         return std::nullopt;
 
     LogReplay r;
@@ -117,7 +119,7 @@ std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDir
     r.stamp = unpackTai64n(h + 32);
     r.tailStamp = unpackTai64n(h + 44);
     r.tail.resize(tailSize);
-    r.data.resize(static_cast<std::size_t>(fileSize - journalHeaderSize - offset));
+    r.data.resize(pending ? static_cast<std::size_t>(fileSize - journalHeaderSize - offset) : 0);
     if (!preadAll(first.lockFd, r.tail.data(), r.tail.size(), fixedHeader)
         || !preadAll(first.lockFd, r.data.data(), r.data.size(), static_cast<off_t>(journalHeaderSize + offset)))
         return std::nullopt;
@@ -236,12 +238,8 @@ ssize_t LogSource::fill(char *buf, std::size_t size, const Tai64n &stamp)
     // never holds more than one batch (on a full disk, every byte it keeps is one
     // that current cannot have), and so that nothing an earlier logger left there
     // looks pending once the header names the offset.
-    if (!m_started || m_offset > 0) {
-        while (::ftruncate(m_journal, journalHeaderSize) < 0)
-            m_host.pause("unable to write to " + path + "/lock, pausing", errno);
-        m_offset = 0;
-        m_started = true;
-    }
+    if (!m_started || m_offset > 0)
+        commit();
     ++m_batch;
     writeMarks(stamp);
 
@@ -273,6 +271,23 @@ ssize_t LogSource::fill(char *buf, std::size_t size, const Tai64n &stamp)
     m_offset += static_cast<std::uint64_t>(n);
     keepTail(buf, static_cast<std::size_t>(n), stamp);
     return n;
+}
+
+void LogSource::commit()
+{
+    if (!journalled())
+        return;
+    // First the header says that nothing is pending, then the data goes: between
+    // the two, the data area is no longer than P. Before our first batch the
+    // header is an earlier logger's, whose marks mean nothing now: it goes too.
+    if (m_started) {
+        ++m_batch;
+        writeMarks(m_tailStamp);
+    }
+    while (::ftruncate(m_journal, m_started ? journalHeaderSize : 0) < 0)
+        m_host.pause("unable to write to " + m_dirs.front()->path() + "/lock, pausing", errno);
+    m_offset = 0;
+    m_started = true;
 }
 
 void LogSource::finish()

@@ -52,6 +52,12 @@ class LogHost;
 //            of the file. The batch is pending exactly when the file is longer
 //            than 2048+P: the splice that takes it is the one step that commits it.
 //
+// Once a batch is written, commit() names its end as P, in one pwrite(2) of the
+// header with the marks of that moment and the line start carried on, and only
+// then empties the data area. A logger that dies with no batch pending is
+// followed by one that cuts back to those marks (nothing, unless the clean end
+// had begun) and holds the carried start again.
+//
 // Limits, all documented in tests/faults/README.md: a directory whose batch was
 // archived through a processor (!) cannot be cut back, and one that rotated more
 // than count-1 times in one batch neither: those repeat (never lose) the batch.
@@ -101,6 +107,10 @@ public:
     // bytes, 0 at end of input, -1 on error (errno set). Every directory must be
     // flushed and committed (LogPipeline::flushOutputs) before each call.
     ssize_t fill(char *buf, std::size_t size, const Tai64n &stamp);
+
+    // Everything taken so far is written (LogPipeline::flushOutputs): the journal
+    // stops naming it as pending, and keeps only the line start carried over.
+    void commit();
 
     // Clean end, after LogPipeline::finish(): the journal is emptied.
     void finish();

@@ -110,11 +110,18 @@ int main(int argc, char **argv)
         log.flushOutputs();
         if (exitRequested && !log.midLine())
             break;
+        // A processor runs only on a committed batch: a next logger must never
+        // replay input that is in an archive already (LogDir::fullCurrent).
+        if (std::any_of(host.dirs.begin(), host.dirs.end(), [](const tz::LogDir *d) { return d->processorPending(); })) {
+            source.commit();
+            for (tz::LogDir *d : host.dirs)
+                d->finishRotation();
+        }
         // A rotated file still syncing in the background is archived before we
         // wait for input that may not come soon.
-        const bool syncing = std::any_of(host.dirs.begin(), host.dirs.end(), [](const tz::LogDir *d) { return d->syncing(); });
+        const bool pending = std::any_of(host.dirs.begin(), host.dirs.end(), [](const tz::LogDir *d) { return d->rotationPending(); });
         pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
-        const int ready = ::poll(fds, 2, syncing ? 0 : -1);
+        const int ready = ::poll(fds, 2, pending ? 0 : -1);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
@@ -122,7 +129,7 @@ int main(int argc, char **argv)
         }
         if (ready == 0) {
             for (tz::LogDir *d : host.dirs)
-                d->settlePrevious(true);
+                d->finishRotation();
             continue;
         }
         if (fds[1].revents & POLLIN) {
@@ -147,6 +154,7 @@ int main(int argc, char **argv)
             break;
         log.consume(std::string_view(input, static_cast<std::size_t>(n)), stamp);
     }
+    source.commit(); // before finish() may run a processor (a rotation still pending)
     log.finish();
     source.finish();
     ::_exit(0);

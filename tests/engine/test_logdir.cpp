@@ -259,20 +259,20 @@ private slots:
         {
             auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
             QVERIFY(dir.ok());
-            for (int i = 0; i < 60 && !(*dir)->syncing(); ++i) {
+            for (int i = 0; i < 60 && !(*dir)->rotationPending(); ++i) {
                 const std::string_view line(data.constData() + i * 100, 100);
                 (*dir)->put(line);
                 (*dir)->flush();
                 written.append(line.data(), static_cast<qsizetype>(line.size()));
             }
-            QVERIFY((*dir)->syncing());
+            QVERIFY((*dir)->rotationPending());
             QVERIFY(archives(m_dir).isEmpty());
             const QByteArray previous = tz::test::readFile(m_dir + "/previous");
             QVERIFY(previous.size() >= 4096 - 2000 && previous.size() <= 4096);
             QVERIFY(written.startsWith(previous));
 
-            (*dir)->settlePrevious(true);
-            QVERIFY(!(*dir)->syncing());
+            (*dir)->finishRotation();
+            QVERIFY(!(*dir)->rotationPending());
             QVERIFY(!QFile::exists(m_dir + "/previous"));
             const QStringList s = archives(m_dir, ".s");
             QCOMPARE(s.size(), 1);
@@ -280,11 +280,11 @@ private slots:
             QCOMPARE(mode(m_dir + "/" + s[0]), 0744);
 
             // A second rotation left unsettled: the logger "dies" with it pending.
-            for (int i = 0; i < 60 && !(*dir)->syncing(); ++i) {
+            for (int i = 0; i < 60 && !(*dir)->rotationPending(); ++i) {
                 (*dir)->put(std::string_view(data.constData() + i * 100, 100));
                 (*dir)->flush(); // no commit(): it would settle a sync that is done
             }
-            QVERIFY((*dir)->syncing());
+            QVERIFY((*dir)->rotationPending());
         }
         QVERIFY(QFile::exists(m_dir + "/previous"));
         auto again = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
@@ -321,6 +321,7 @@ private slots:
         QVERIFY(archives(m_dir).isEmpty());
         (*dir)->put("one\n");
         (*dir)->rotateNow();
+        (*dir)->finishRotation();
         QCOMPARE(archives(m_dir, ".s").size(), 1);
         QCOMPARE(tz::test::readFile(m_dir + "/" + archives(m_dir)[0]), QByteArray("one\n"));
         QCOMPARE(tz::test::readFile(m_dir + "/current"), QByteArray());
@@ -335,6 +336,12 @@ private slots:
         QVERIFY(dir.ok());
         (*dir)->put("abc\n");
         (*dir)->rotateNow();
+        // The processor waits until the logger has committed its batch.
+        QVERIFY((*dir)->processorPending());
+        QVERIFY(archives(m_dir).isEmpty());
+        QCOMPARE(tz::test::readFile(m_dir + "/previous"), QByteArray("abc\n"));
+        (*dir)->finishRotation();
+        QVERIFY(!(*dir)->processorPending());
         const QStringList s = archives(m_dir, ".s");
         QCOMPARE(s.size(), 1);
         QCOMPARE(tz::test::readFile(m_dir + "/" + s[0]), QByteArray("ABC\n"));
@@ -342,6 +349,7 @@ private slots:
         QCOMPARE(tz::test::readFile(m_dir + "/state"), QByteArray("more\n"));
         (*dir)->put("def\n");
         (*dir)->rotateNow();
+        (*dir)->finishRotation();
         QCOMPARE(tz::test::readFile(m_dir + "/state"), QByteArray("more\nmore\n"));
         QVERIFY(!QFile::exists(m_dir + "/previous"));
         QVERIFY(!QFile::exists(m_dir + "/processed"));
@@ -360,6 +368,7 @@ private slots:
         QVERIFY(dir.ok());
         (*dir)->put("x\n");
         (*dir)->rotateNow();
+        (*dir)->finishRotation();
         QCOMPARE(host.pauses, std::vector<std::string>{"processor failed in ./log, pausing"});
         QCOMPARE(tz::test::readFile(m_dir + "/" + archives(m_dir, ".s").value(0)), QByteArray("x\n"));
     }
