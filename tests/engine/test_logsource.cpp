@@ -119,6 +119,42 @@ private slots:
         ::close(start);
     }
 
+    // After commit() nothing is pending: a next logger leaves what was written
+    // alone and only holds the carried line start again.
+    void committedBatchIsNotReplayed()
+    {
+        QTemporaryDir tmp;
+        const int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
+        int fds[2];
+        QVERIFY(::pipe(fds) == 0);
+        QuietHost host;
+        tz::LogDirConfig config;
+        config.path = "main";
+        const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
+        {
+            auto dir = tz::LogDir::open(start, config, host);
+            QVERIFY(dir);
+            tz::LogSource source(fds[0], host.dirs, host);
+            QCOMPARE(::write(fds[1], "one\nthr", 7), ssize_t{7});
+            char buf[64];
+            QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{7});
+            (*dir)->put("one\n");
+            (*dir)->flush();
+            (*dir)->commit();
+            source.commit();
+            QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/lock"))), qint64(tz::journalHeaderSize));
+        }
+        const std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
+        QVERIFY(replay);
+        QVERIFY(replay->data.empty());
+        QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
+        QCOMPARE(replay->tailStamp, stamp);
+        QCOMPARE(tz::test::readFile(tmp.filePath(QStringLiteral("main/current"))), QByteArray("one\n"));
+        ::close(fds[0]);
+        ::close(fds[1]);
+        ::close(start);
+    }
+
     void rollBackFollowsARotation()
     {
         QTemporaryDir tmp;
