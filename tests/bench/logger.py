@@ -70,6 +70,10 @@ def logger_argv(impl, bin_dir, stamp, size, processor):
     if impl == "runit":
         # svlogd takes size and count from log/config; -tt stamps in UTC text.
         return ["/usr/bin/svlogd"] + (["-tt"] if stamp else []) + ["./log"]
+    if impl == "cat_fsync":
+        # The ceiling for a logger that syncs what it wrote, as every multilog
+        # does at each rotation: the same bytes, one fsync at the end.
+        return ["dd", "of=log/current", "bs=64K", "conv=fsync", "status=none"]
     return ["cat"]
 
 
@@ -142,7 +146,7 @@ def run(args):
                     make_input(made[lines], lines, args.width)
                 inp = made[lines]
                 total = inp.stat().st_size
-                impls = ["tazuna", "daemontools", "s6"] + ([] if processor else ["runit"]) + ["cat"]
+                impls = ["tazuna", "daemontools", "s6"] + ([] if processor else ["runit"]) + ["cat", "cat_fsync"]
                 work = Path(tempfile.mkdtemp(prefix="tazuna-bench-log-", dir=base))
                 res = {n: {"mbps": [], "lps": [], "cpu": [], "rss": []} for n in impls}
                 try:
