@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
 
 extern char **environ;
@@ -401,10 +402,17 @@ void LogDir::fullCurrent()
         return;
     }
     m_previousSynced.store(false, std::memory_order_relaxed);
-    m_syncer = std::thread([this, fd = m_previousFd] {
-        m_previousErrno = ::fsync(fd) < 0 ? errno : 0;
+    try {
+        m_syncer = std::thread([this, fd = m_previousFd] {
+            m_previousErrno = ::fsync(fd) < 0 ? errno : 0;
+            m_previousSynced.store(true, std::memory_order_release);
+        });
+    } catch (const std::system_error &) {
+        // No thread to be had (a process limit such as softlimit -p counts
+        // threads too): the sync is done here, as 0.76 does it.
+        m_previousErrno = ::fsync(m_previousFd) < 0 ? errno : 0;
         m_previousSynced.store(true, std::memory_order_release);
-    });
+    }
 }
 
 void LogDir::finishRotation()
@@ -447,7 +455,8 @@ void LogDir::settlePrevious(bool wait)
 {
     if (m_previousFd < 0 || (!wait && !m_previousSynced.load(std::memory_order_acquire)))
         return;
-    m_syncer.join();
+    if (m_syncer.joinable())
+        m_syncer.join();
     const std::string &path = m_config.path;
     if (m_previousErrno != 0) {
         pause("unable to write " + path + "/current to disk, pausing", m_previousErrno);

@@ -529,6 +529,26 @@ private slots:
         QCOMPARE(readFile(m_err), QByteArray());
     }
 
+    // A full current is synced on a thread of its own; where the process limit
+    // leaves no room for a thread (softlimit -p, as log services often run), the
+    // sync is done in line instead, as 0.76 does. (Only a user other than root is
+    // held to the limit.)
+    void processLimitLeavesNoThread()
+    {
+        QVERIFY(::chown(QFile::encodeName(m_tmp->path()).constData(), 65534, 65534) == 0);
+        const QByteArray input = numberedLines(0, 10000, 30);
+        const ProcessResult r = run(QStringLiteral("setpriv"),
+                                    {"--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=1",
+                                     toolPath("multilog"), "s4096", "n3", "./log"},
+                                    {input, m_tmp->path()});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.err, QByteArray());
+        QCOMPARE(archives(m_dir).size(), 2);
+        const QByteArray all = allContent(m_dir);
+        QVERIFY(input.endsWith(all));
+        QVERIFY(!QFile::exists(m_dir + "/previous"));
+    }
+
     // tai64nlocal leaves a malformed or truncated label alone where 0.76 crashes.
     void tai64nlocalMalformedStamps()
     {
