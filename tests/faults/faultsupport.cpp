@@ -58,9 +58,9 @@ QString LineAudit::describe() const
     QStringList runList;
     for (int r : runs)
         runList << QString::number(r);
-    QString s = QStringLiteral("lines=%1 torn=%2 duplicated=%3 reordered=%4 missing=%5 first=%6 last=%7 runs=[%8] files=%9 badFiles=%10")
+    QString s = QStringLiteral("lines=%1 torn=%2 duplicated=%3 reordered=%4 missing=%5 first=%6 last=%7 runs=[%8] files=%9 badFiles=%10 split=%11")
                     .arg(lines).arg(torn).arg(duplicated).arg(reordered).arg(missing).arg(first).arg(last)
-                    .arg(runList.join(QLatin1Char(','))).arg(files).arg(badFiles);
+                    .arg(runList.join(QLatin1Char(','))).arg(files).arg(badFiles).arg(split);
     for (const auto &g : gaps.mid(0, 5))
         s += QStringLiteral(" gap=%1..%2").arg(g.first).arg(g.second);
     for (const auto &r : repeats.mid(0, 5))
@@ -94,39 +94,60 @@ bool isStamp(const char *p)
 
 } // namespace
 
-LineAudit auditLog(const QString &logDir)
+LineAudit auditLog(const QString &logDir, int lineLength)
 {
     LineAudit a;
+    const qsizetype payload = lineLength - 1;
+    QByteArray expected;
+    while (expected.size() < payload - 24)
+        expected += filler;
+    expected.truncate(payload - 24);
     const QDir d(logDir);
     QStringList names = d.entryList({QStringLiteral("@*")}, QDir::Files, QDir::Name);
     if (d.exists(QStringLiteral("current")))
         names << QStringLiteral("current");
     QMap<int, std::vector<quint64>> seqs; // per producer run, in log order
+    QByteArray carry; // the unfinished end of the previous file
     for (const QString &name : names) {
         ++a.files;
         QByteArray content = readFile(d.filePath(name));
         const bool isCurrent = name == QLatin1String("current");
         if (!isCurrent && ((name.size() != 27) || !(name.endsWith(QLatin1String(".s")) || name.endsWith(QLatin1String(".u")))))
             ++a.badFiles;
+        // A line a file ended in the middle of may go on at the start of the next
+        // one (a kill, then the next logger's .u rotation): joined, it is whole.
+        // A next file that begins with a stamp holds no rest: the piece is torn.
+        if (!carry.isEmpty() && content.startsWith('@')) {
+            ++a.torn;
+            carry.clear();
+        }
+        const qsizetype joined = carry.size();
+        content.prepend(carry);
+        carry.clear();
         if (!content.isEmpty() && !content.endsWith('\n')) {
             // A running logger may hold the end of current; anything else is damage.
             if (!isCurrent)
                 ++a.badFiles;
-            content.truncate(content.lastIndexOf('\n') + 1);
+            const qsizetype end = content.lastIndexOf('\n') + 1;
+            carry = content.mid(end);
+            content.truncate(end);
         }
         qsizetype pos = 0;
         while (pos < content.size()) {
             const qsizetype nl = content.indexOf('\n', pos);
             const qsizetype len = nl - pos;
             const char *l = content.constData() + pos;
+            const bool split = pos == 0 && joined > 0;
             pos = nl + 1;
-            if (len != stampSize + payloadSize || !isStamp(l) || !allDigits(l + stampSize, 12) || l[stampSize + 12] != ' '
+            if (len != stampSize + payload || !isStamp(l) || !allDigits(l + stampSize, 12) || l[stampSize + 12] != ' '
                 || !allDigits(l + stampSize + 13, 10) || l[stampSize + 23] != ' '
-                || QByteArray::fromRawData(l + stampSize + 24, 39) != filler) {
+                || QByteArray::fromRawData(l + stampSize + 24, payload - 24) != expected) {
                 ++a.torn;
                 continue;
             }
             ++a.lines;
+            if (split)
+                ++a.split;
             const quint64 seq = QByteArray(l + stampSize, 12).toULongLong();
             const int pid = QByteArray(l + stampSize + 13, 10).toInt();
             a.runs.insert(pid);

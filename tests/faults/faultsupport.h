@@ -42,9 +42,11 @@ struct LineAudit {
     QList<QPair<quint64, quint64>> repeats; // repeated ranges [from, to]
     qint64 files = 0;
     qint64 badFiles = 0;   // archives or current not ending in a newline, or with bad names
+    qint64 split = 0;      // whole lines begun in one file and ended at the start of the next
     QString describe() const;
 };
-LineAudit auditLog(const QString &logDir);
+// lineLength: the producer's line length with its newline (its argument; 64 by default).
+LineAudit auditLog(const QString &logDir, int lineLength = 64);
 
 // A scan directory with "prod" (the producer, sticky bit + log/: multilog
 // t s100000 n5 ./main) and "idle" (sleeps), run by our svscan.

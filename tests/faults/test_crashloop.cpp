@@ -5,6 +5,8 @@
 
 #include <QDir>
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,6 +30,69 @@ std::uint64_t deaths(const QString &dir)
     return log ? log->total : 0;
 }
 
+// svc -d, then -u, each until svstat shows it: the median of a few, in ms.
+double controlRoundTripMs(const QString &dir, int times)
+{
+    const QString svc = toolPath(QStringLiteral("svc"));
+    const auto shows = [&](const char *state) {
+        return waitFor([&] { return run(toolPath(QStringLiteral("svstat")), {dir}).out.contains(state); }, 10000);
+    };
+    QList<double> ms;
+    for (int i = 0; i < times; ++i) {
+        // supervise starts a service at most once a second (0.76): paced, so that
+        // the figure is the round trip and not that pause.
+        if (i > 0)
+            QTest::qWait(1100);
+        QElapsedTimer t;
+        t.start();
+        if (run(svc, {QStringLiteral("-d"), dir}).exitCode != 0 || !shows(": down ") || run(svc, {QStringLiteral("-u"), dir}).exitCode != 0
+            || !shows(": up (pid "))
+            return -1;
+        ms << double(t.nsecsElapsed()) / 1e6;
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms.at(ms.size() / 2);
+}
+
+// The producer's lines per second through multilog, from the newest number in current.
+double producerLinesPerSecond(ProducerTree &tree, int windowMs)
+{
+    const auto newest = [&]() -> quint64 {
+        const QByteArray c = readFile(tree.logDir() + QStringLiteral("/current"));
+        const qsizetype end = c.lastIndexOf('\n');
+        return end < 89 ? 0 : c.mid(end - 63, 12).toULongLong();
+    };
+    const quint64 from = newest();
+    QElapsedTimer t;
+    t.start();
+    QTest::qWait(windowMs);
+    const quint64 to = newest();
+    return double(to - from) * 1000.0 / double(t.elapsed());
+}
+
+struct Figures {
+    double roundTripMs = 0;
+    double linesPerSecond = 0;
+    double supervisePercent = 0; // of one CPU, over the window
+};
+
+// Round trips of "idle" and the producer's rate, then the rest of a 10-second
+// window; the CPU of watched's supervise over that window.
+Figures measure(ProducerTree &tree, const QString &watched)
+{
+    Figures f;
+    const int sup = tree.supervisePid(watched);
+    const qint64 cpu0 = cpuTicks(sup);
+    QElapsedTimer window;
+    window.start();
+    f.linesPerSecond = producerLinesPerSecond(tree, 3000);
+    f.roundTripMs = controlRoundTripMs(tree.scanDir() + QStringLiteral("/idle"), 5);
+    QTest::qWait(static_cast<int>(std::max<qint64>(0, 10000 - window.elapsed())));
+    const double ticks = double(cpuTicks(sup) - cpu0);
+    f.supervisePercent = 100.0 * ticks / double(::sysconf(_SC_CLK_TCK)) / (double(window.elapsed()) / 1000.0);
+    return f;
+}
+
 } // namespace
 
 class TestCrashLoop : public QObject {
@@ -35,6 +100,7 @@ class TestCrashLoop : public QObject {
 private Q_SLOTS:
     void crashLoop_data();
     void crashLoop();
+    void nothingElseSlowsDown();
 };
 
 void TestCrashLoop::crashLoop_data()
@@ -80,6 +146,42 @@ void TestCrashLoop::crashLoop()
     QCOMPARE(a.missing, 0);
     QCOMPARE(a.duplicated, 0);
     QCOMPARE(a.runs.size(), 1);
+}
+
+void TestCrashLoop::nothingElseSlowsDown()
+{
+    // The same tree measured twice in one run, first without the crash loop and
+    // then with it. Figures are printed, not asserted (timings on a shared machine);
+    // only the looping supervise's CPU has a bound, one that catches a tight loop.
+    ProducerTree tree;
+    QVERIFY(tree.startSvscan());
+    const QString idle = tree.scanDir() + QStringLiteral("/idle");
+    QVERIFY(waitFor([&] { return tree.producerPid() && tree.multilogPid() && tree.supervisePid(idle); }, 15000));
+    QVERIFY(tree.waitForFlow(2000));
+    // Without: the resting supervise of "idle" stands in for the looping one.
+    const Figures without = measure(tree, idle);
+
+    const QString crashy = tree.scanDir() + QStringLiteral("/crashy");
+    QDir().mkpath(crashy + QStringLiteral(".tmp"));
+    writeFile(crashy + QStringLiteral(".tmp/run"), "#!/bin/sh\nexit 1\n", 0755);
+    QVERIFY(QDir().rename(crashy + QStringLiteral(".tmp"), crashy));
+    QVERIFY(waitFor([&] { return tree.supervisePid(crashy) && deaths(crashy) >= 2; }, 15000));
+    const std::uint64_t d0 = deaths(crashy);
+    const Figures with = measure(tree, crashy);
+    const std::uint64_t died = deaths(crashy) - d0;
+
+    qInfo("fault crashloop.control_round_trip with=%.1f without=%.1f unit=ms", with.roundTripMs, without.roundTripMs);
+    qInfo("fault crashloop.producer_throughput with=%.0f without=%.0f unit=lines/s", with.linesPerSecond, without.linesPerSecond);
+    qInfo("fault crashloop.supervise_cpu with=%.2f without=%.2f unit=%%_of_one_cpu_over_10s", with.supervisePercent, without.supervisePercent);
+    qInfo("fault crashloop.deaths with=%llu unit=per_10s", static_cast<unsigned long long>(died));
+    QVERIFY(with.roundTripMs > 0 && without.roundTripMs > 0);
+    QVERIFY(with.linesPerSecond > 0 && without.linesPerSecond > 0);
+    QVERIFY2(died >= 2, "the service must really loop while it is measured");
+    // 0.76's one-second pause: a start and a death a second. A tight loop would use
+    // most of a CPU; 5% is generous on a loaded machine.
+    QVERIFY2(with.supervisePercent < 5.0, qPrintable(QString::number(with.supervisePercent)));
+    const LineAudit a = tree.quietAudit();
+    QVERIFY2(a.missing == 0 && a.duplicated == 0 && a.torn == 0 && a.runs.size() == 1, qPrintable(a.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCrashLoop)

@@ -204,13 +204,12 @@ void TestUnreadable::unreadable()
     setMode(dir(QStringLiteral("victim")), 0755);
     QElapsedTimer back;
     back.start();
+    // Running, and reported so (supervise writes its status just after the fork).
     for (const QString &name : brokenNames)
-        QVERIFY2(waitFor([&] { return pidsIn(dir(name), "sleep").size() == 1; }, 15000), qPrintable(name));
+        QVERIFY2(waitFor([&] { return pidsIn(dir(name), "sleep").size() == 1
+                                      && run(toolPath(QStringLiteral("svstat")), {dir(name)}).out.contains(": up (pid "); }, 15000),
+                 qPrintable(name));
     qInfo().noquote() << QStringLiteral("fault unreadable.restored %1 all_running_after_ms=%2").arg(tag).arg(back.elapsed());
-    for (const QString &name : brokenNames) {
-        const ProcessResult s = run(toolPath(QStringLiteral("svstat")), {dir(name)});
-        QVERIFY2(s.out.contains(": up (pid "), s.out.constData());
-    }
     QCOMPARE(tree.producerPid(), producer);
     const LineAudit a = tree.quietAudit();
     QVERIFY2(a.missing == 0 && a.duplicated == 0 && a.torn == 0 && a.runs.size() == 1, qPrintable(a.describe()));
