@@ -47,20 +47,27 @@ void TestMultilogKill::everyLineOnceAcrossKills_data()
     QTest::addColumn<int>("kills");
     QTest::addColumn<int>("lineLength");
     QTest::addColumn<bool>("rotateFirst"); // ALRM a moment before each kill
+    QTest::addColumn<int>("maxRepeatedPerKill"); // lines a kill may make a next logger write again
     const int soak = soakSeconds();
     const int kills = soak ? soak * 5 : 40;
     // Large files so that nothing is deleted: the whole history is audited. Then
     // the suite's script, where rotation and deletion are constant; there only the
     // window the directory still holds can be audited.
-    QTest::newRow("whole history") << QStringLiteral("t s16777215 n200 ./main") << kills << 64 << false;
-    QTest::newRow("s100000 n5") << QStringLiteral("t s100000 n5 ./main") << kills << 64 << false;
+    QTest::newRow("whole history") << QStringLiteral("t s16777215 n200 ./main") << kills << 64 << false << 0;
+    QTest::newRow("s100000 n5") << QStringLiteral("t s100000 n5 ./main") << kills << 64 << false << 0;
     // The journal's former bounds (shared/engine/logsource.h), measured: lines of
     // 2000 bytes, so that nearly every batch ends inside one, and a processor, with
     // each kill 1-30 ms after an ALRM (rotate now, through the processor). Long lines
     // lost: 18-32 of 40 kills with a2a1978's multilog, 1-2 with 0f155b5's, 0 since;
     // a processed batch written again before 234be2f: 0-3 of 40 kills, 64 KiB each.
-    QTest::newRow("long lines") << QStringLiteral("t s16777215 n200 ./main") << kills << 2000 << false;
-    QTest::newRow("processor") << QStringLiteral("t s16777215 n200 !cat ./main") << kills << 64 << true;
+    QTest::newRow("long lines") << QStringLiteral("t s16777215 n200 ./main") << kills << 2000 << false << 0;
+    QTest::newRow("processor") << QStringLiteral("t s16777215 n200 !cat ./main") << kills << 64 << true << 0;
+    // The one bound left: files far smaller than a read rotate through the
+    // processor several times in one batch, and all but the last of those
+    // processors run before the batch is committed, so a kill then can make the
+    // next logger write that batch again (never lose it): at most one read, 1024
+    // lines of 64 bytes.
+    QTest::newRow("processor, small files") << QStringLiteral("t s4096 n1000 !cat ./main") << kills << 64 << false << 1024;
 }
 
 void TestMultilogKill::everyLineOnceAcrossKills()
@@ -69,6 +76,7 @@ void TestMultilogKill::everyLineOnceAcrossKills()
     QFETCH(int, kills);
     QFETCH(int, lineLength);
     QFETCH(bool, rotateFirst);
+    QFETCH(int, maxRepeatedPerKill);
     QTemporaryDir work;
     const QString fifo = work.filePath(QStringLiteral("pipe"));
     QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
@@ -93,8 +101,27 @@ void TestMultilogKill::everyLineOnceAcrossKills()
     QVERIFY(startLogger(*logger));
     QRandomGenerator rng(static_cast<quint32>(QDateTime::currentMSecsSinceEpoch()));
     int busy = 0; // kills while input was waiting in the pipe: the logger was at work
+    // A processor that a killed logger forked holds a copy of the lock until it
+    // executes (fork copies every descriptor; close-on-exec acts only at the
+    // exec), so a logger started at once can find the directory locked and exit
+    // 111, as 0.76's does; supervise starts it again a second later. So do we.
+    int lockedOut = 0;
+    const auto keepRunning = [&] {
+        QTest::qWait(20);
+        while (logger->state() == QProcess::NotRunning || logger->waitForFinished(0)) {
+            if (logger->exitStatus() != QProcess::NormalExit || logger->exitCode() != 111 || ++lockedOut > kills)
+                return false;
+            QTest::qWait(100);
+            logger = std::make_unique<QProcess>();
+            if (!startLogger(*logger))
+                return false;
+            QTest::qWait(20);
+        }
+        return true;
+    };
     for (int k = 0; k < kills; ++k) {
         QTest::qWait(static_cast<int>(rng.bounded(5, 120)));
+        QVERIFY2(keepRunning(), qPrintable(QStringLiteral("the logger exited before kill %1 (exit code %2)").arg(k).arg(logger->exitCode())));
         // A logger that has already exited has no pid: kill(0) would hit this test.
         const auto pid = static_cast<pid_t>(logger->processId());
         QVERIFY2(pid > 0, qPrintable(QStringLiteral("the logger exited before kill %1 (exit code %2)").arg(k).arg(logger->exitCode())));
@@ -109,6 +136,9 @@ void TestMultilogKill::everyLineOnceAcrossKills()
         logger = std::make_unique<QProcess>();
         QVERIFY(startLogger(*logger));
     }
+    QVERIFY2(keepRunning(), qPrintable(QStringLiteral("the last logger exited (exit code %1)").arg(logger->exitCode())));
+    if (lockedOut > 0)
+        qInfo("%d restarts found the directory still locked by a processor about to execute", lockedOut);
     // The producer stops between two of its writes (whole lines); the logger drains the pipe.
     ::kill(static_cast<pid_t>(producer.processId()), SIGKILL);
     QVERIFY(producer.waitForFinished(5000));
@@ -130,8 +160,12 @@ void TestMultilogKill::everyLineOnceAcrossKills()
           a.missing, a.torn, a.badFiles, a.split, a.duplicated, qlonglong(a.repeats.size()), static_cast<unsigned long long>(largestRepeat), a.reordered);
     QCOMPARE(a.torn, 0);
     QCOMPARE(a.missing, 0);
-    QCOMPARE(a.duplicated, 0);
-    QCOMPARE(a.reordered, 0);
+    if (maxRepeatedPerKill == 0) {
+        QCOMPARE(a.duplicated, 0);
+        QCOMPARE(a.reordered, 0);
+    } else {
+        QVERIFY2(a.duplicated <= qint64(maxRepeatedPerKill) * busy, qPrintable(a.describe()));
+    }
     // A file that ends inside a line (the .u archive of a logger killed in a long
     // one) is fine when the next file goes on with the rest: the line is whole.
     QVERIFY2(a.badFiles <= a.split, qPrintable(a.describe()));
