@@ -495,15 +495,19 @@ private slots:
     {
         QTest::addColumn<int>("before");
         QTest::addColumn<int>("after");
-        QTest::newRow("held start of 950 bytes") << 950 << 20;
-        QTest::newRow("long line streaming") << 3000 << 2000;
+        QTest::addColumn<bool>("deselected"); // by "-* L*": the line's head decides, before and after the kill
+        QTest::newRow("held start of 950 bytes") << 950 << 20 << false;
+        QTest::newRow("long line streaming") << 3000 << 2000 << false;
+        QTest::newRow("long line deselected") << 3000 << 2000 << true;
     }
     void killNineMidLine()
     {
         QFETCH(int, before);
         QFETCH(int, after);
+        QFETCH(bool, deselected);
         const QByteArray line = QByteArray(before + after, 'L');
-        Logger first(toolPath("multilog"), {"t", "s16777215", "./log"}, m_tmp->path(), m_err);
+        const QStringList script = deselected ? QStringList{"t", "-* L*", "s16777215", "./log"} : QStringList{"t", "s16777215", "./log"};
+        Logger first(toolPath("multilog"), script, m_tmp->path(), m_err);
         // Two reads: the line's start comes from a batch before the one that is
         // pending when the logger dies, so only the journal's copy of it is left.
         const int second = 10;
@@ -512,20 +516,20 @@ private slots:
             QVERIFY(waitFor([&] { return first.unread() == 0; }));
             // What 0.76 writes of it at once: the stamped "a", and of a line over
             // 1000 bytes with its stamp, everything so far.
-            const qsizetype written = 28 + (upTo + 26 >= 1000 ? 26 + upTo : 0);
+            const qsizetype written = 28 + (upTo + 26 >= 1000 && !deselected ? 26 + upTo : 0);
             QVERIFY(waitFor([&] { return QFileInfo(m_dir + "/current").size() == written; }));
         }
         first.signal(SIGKILL);
         QCOMPARE(first.wait(), -1);
         {
-            Logger next(toolPath("multilog"), {"t", "s16777215", "./log"}, m_tmp->path(), m_err, first.readEnd());
+            Logger next(toolPath("multilog"), script, m_tmp->path(), m_err, first.readEnd());
             first.write(line.mid(before) + "\nb\n");
             first.closeInput();
             QCOMPARE(next.wait(), 0);
         }
         const QByteArray all = allContent(m_dir);
-        QCOMPARE(stripStamps(all), "a\n" + line + "\nb\n");
-        QCOMPARE(all.count('@'), 3);
+        QCOMPARE(stripStamps(all), deselected ? QByteArray("a\nb\n") : "a\n" + line + "\nb\n");
+        QCOMPARE(all.count('@'), deselected ? 2 : 3);
         QCOMPARE(readFile(m_err), QByteArray());
     }
 
