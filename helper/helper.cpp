@@ -5,6 +5,7 @@
 #include "actions.h"
 #include "authorizer.h"
 #include "control.h"
+#include "direntries.h"
 #include "errors.h"
 #include "exitrecord.h"
 #include "names.h"
@@ -16,11 +17,14 @@
 #include <QDBusConnection>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -58,31 +62,53 @@ bool superviseRunning(int dirFd)
     return reach.ok() && reach->state == SuperviseState::Running;
 }
 
-// Whether any process works in the directory of dirFd: supervise does, and so
-// does ./run unless it changed directory. Unlike the ok fifo, this also sees a
+// A process working in the directory of dirFd (its cwd) whose name is comm, or any
+// such process when comm is null; 0 when there is none. supervise works there, and
+// so does ./run unless it changed directory. Unlike the ok fifo, this also sees a
 // supervise that svscan has just started and that has not made its fifos yet.
-bool anyProcessIn(int dirFd)
+pid_t processIn(int dirFd, const char *comm = nullptr)
 {
     struct stat dir {};
-    if (::fstat(dirFd, &dir) != 0)
-        return false;
-    DIR *proc = ::opendir("/proc");
-    if (!proc)
-        return false;
-    bool found = false;
-    while (dirent *e = ::readdir(proc)) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
+    const Fd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (::fstat(dirFd, &dir) != 0 || !proc.valid())
+        return 0;
+    pid_t found = 0;
+    forEachEntry(proc.get(), [&](const dirent &e) {
+        if (e.d_name[0] < '1' || e.d_name[0] > '9')
+            return true;
         char link[300];
-        std::snprintf(link, sizeof link, "/proc/%s/cwd", e->d_name);
+        std::snprintf(link, sizeof link, "/proc/%s/cwd", e.d_name);
         struct stat cwd {};
-        if (::stat(link, &cwd) == 0 && cwd.st_dev == dir.st_dev && cwd.st_ino == dir.st_ino) {
-            found = true;
-            break;
+        if (::stat(link, &cwd) != 0 || cwd.st_dev != dir.st_dev || cwd.st_ino != dir.st_ino)
+            return true;
+        if (comm) {
+            std::snprintf(link, sizeof link, "/proc/%s/comm", e.d_name);
+            QFile f(QString::fromLatin1(link));
+            if (!f.open(QIODevice::ReadOnly) || f.readAll().trimmed() != comm)
+                return true;
         }
-    }
-    ::closedir(proc);
+        found = static_cast<pid_t>(std::atoi(e.d_name));
+        return false;
+    });
     return found;
+}
+
+bool anyProcessIn(int dirFd) { return processIn(dirFd) != 0; }
+
+// Whether the service's supervise writes into the very pipe its logger's supervise
+// reads: what svscan gives a service whose supervise it starts after the logger's.
+bool joinedToLogger(int serviceFd, int logFd)
+{
+    const pid_t service = processIn(serviceFd, "supervise");
+    const pid_t logger = processIn(logFd, "supervise");
+    if (service == 0 || logger == 0)
+        return false;
+    struct stat out {};
+    struct stat in {};
+    const QByteArray outPath = "/proc/" + QByteArray::number(service) + "/fd/1";
+    const QByteArray inPath = "/proc/" + QByteArray::number(logger) + "/fd/0";
+    return ::stat(outPath.constData(), &out) == 0 && ::stat(inPath.constData(), &in) == 0 && S_ISFIFO(out.st_mode)
+        && out.st_dev == in.st_dev && out.st_ino == in.st_ino;
 }
 
 // How long a ./run or a logger may take over TERM before it gets KILL (svc -k).
@@ -191,15 +217,120 @@ bool makeLogDir(int serviceFd, const QString &name, const ServiceMeta &meta, uid
     return ok;
 }
 
-// Gives a fresh supervise that started down what the old one wanted: up, down, or
-// once when ./run was running under svc -o. (A once whose run had ended stays down:
-// svc -o would run it again.)
-void restoreWant(int dirFd, const ServiceStatus &before, bool wasRunning)
+// Makes svscan scan now instead of at its next 5-second rescan, so that a supervise
+// that left comes back at once: a mode change of a service directory is an inotify
+// event in the scan directory, and the same mode changes nothing else.
+void pokeScanner(int serviceFd)
 {
-    if (before.want == Want::Up)
+    struct stat st {};
+    if (::fstat(serviceFd, &st) == 0)
+        (void)::fchmod(serviceFd, st.st_mode & 07777);
+}
+
+// A condition for waitUntil that holds once a supervise runs in dir again, poking
+// svscan every quarter of a second until then.
+std::function<bool()> comesBack(std::shared_ptr<Fd> dir)
+{
+    auto clock = std::make_shared<QElapsedTimer>();
+    return [dir, clock] {
+        if (superviseRunning(dir->get()))
+            return true;
+        if (!clock->isValid() || clock->elapsed() >= 250) {
+            pokeScanner(dir->get());
+            clock->start();
+        }
+        return false;
+    };
+}
+
+bool isMarkedDown(int dirFd)
+{
+    const auto content = readSmallFile(dirFd, paths::down, 256);
+    return content && *content == markedDown;
+}
+
+// What a logging change about to start must give back at its end.
+LoggingChange observeChange(int dirFd, bool on)
+{
+    LoggingChange c;
+    c.on = on;
+    c.supervised = superviseRunning(dirFd);
+    if (const auto st = statusOf(dirFd)) {
+        c.want = st->want == Want::Up ? 'u' : st->want == Want::Down ? 'd' : 'o';
+        c.running = st->pid != 0;
+    } else {
+        struct stat down {};
+        c.want = ::fstatat(dirFd, paths::down, &down, AT_SYMLINK_NOFOLLOW) == 0 ? 'd' : 'u';
+    }
+    c.helper = ::getpid();
+    c.helperStart = processStartTime(c.helper);
+    return c;
+}
+
+// Writes the record whole (staged and renamed) or not at all.
+bool writeChange(int dirFd, const LoggingChange &c)
+{
+    ::unlinkat(dirFd, loggingChangeStage, 0);
+    return writeNewFile(dirFd, loggingChangeStage, c.encode(), 0644)
+        && ::renameat(dirFd, loggingChangeStage, dirFd, loggingChangeFile) == 0;
+}
+
+// The record of a change under way in dirFd: only a root-owned one is believed.
+std::optional<LoggingChange> readChange(int dirFd, bool *present = nullptr)
+{
+    struct stat st {};
+    const bool there = ::fstatat(dirFd, loggingChangeFile, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == 0;
+    if (present)
+        *present = there;
+    const auto text = there ? readSmallFile(dirFd, loggingChangeFile, 4096) : std::nullopt;
+    return text ? LoggingChange::decode(*text) : std::nullopt;
+}
+
+// Gives a supervise that started down (as a fresh one does while the marked down file
+// is there) the want of before the change: up, or once when ./run was running under
+// svc -o. (A once whose run had ended stays down: svc -o would run it again.) A
+// supervise that wants anything but down has had it given back already.
+void restoreWant(int dirFd, const LoggingChange &c)
+{
+    const auto now = statusOf(dirFd);
+    if (!now || now->want != Want::Down || !superviseRunning(dirFd))
+        return;
+    if (c.want == 'u')
         sendCommands(dirFd, "u");
-    else if (before.want == Want::Once && wasRunning)
+    else if (c.want == 'o' && c.running)
         sendCommands(dirFd, "o");
+}
+
+// The end of every change, done or failed: the marked down file goes, the want comes
+// back, and the record goes last, so that a helper killed before it does this again.
+void settleChange(int dirFd, const LoggingChange &c)
+{
+    if (isMarkedDown(dirFd))
+        ::unlinkat(dirFd, paths::down, 0);
+    restoreWant(dirFd, c);
+    ::unlinkat(dirFd, loggingChangeFile, 0);
+}
+
+// Whether the helper that made a dot-name "….-PID-N" is gone (false while it lives,
+// or when the name carries no pid).
+bool madeByGoneProcess(const QByteArray &name)
+{
+    const QList<QByteArray> parts = name.split('-');
+    const auto pid = static_cast<pid_t>(parts.size() >= 4 ? parts[parts.size() - 2].toInt() : 0);
+    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// Entries of dirFd whose names start with prefix.
+std::vector<QByteArray> entriesStartingWith(int dirFd, const char *prefix)
+{
+    std::vector<QByteArray> out;
+    const std::size_t length = std::strlen(prefix);
+    forEachEntry(dirFd, [&](const dirent &e) {
+        if (std::strncmp(e.d_name, prefix, length) == 0)
+            out.emplace_back(e.d_name);
+        return true;
+    });
+    return out;
 }
 
 } // namespace
@@ -226,20 +357,9 @@ QString Helper::start()
     connect(m_watcher, &TreeWatcher::exitsChanged, this, &Helper::checkExits);
     // A create that a crash interrupted left a half-made directory that nothing
     // ever ran: it goes. (svscan never looks at dot-names.)
-    if (DIR *d = ::fdopendir(::openat(m_tree.dirFd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC))) {
-        std::vector<std::string> stale;
-        while (dirent *e = ::readdir(d)) {
-            // ".tazuna-new-NAME-PID-N": only those of a helper that is gone.
-            const QByteArray n(e->d_name);
-            const QList<QByteArray> parts = n.split('-');
-            const auto pid = static_cast<pid_t>(parts.size() >= 4 ? parts[parts.size() - 2].toInt() : 0);
-            if (n.startsWith(".tazuna-new-") && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH)
-                stale.emplace_back(e->d_name);
-        }
-        ::closedir(d);
-        for (const std::string &name : stale)
-            removeTree(m_tree.dirFd(), name.c_str());
-    }
+    for (const QByteArray &stale : entriesStartingWith(m_tree.dirFd(), ".tazuna-new-"))
+        if (madeByGoneProcess(stale))
+            removeTree(m_tree.dirFd(), stale.constData());
     // Learn the tree as it is, quietly: a restarted helper announces nothing old.
     for (const QString &name : m_tree.names()) {
         m_watcher->watchService(name);
@@ -253,7 +373,75 @@ QString Helper::start()
         m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
     }
     m_launcher = new ScanLauncher(m_tree.path(), m_config.toolsDir, m_config.svscanLog, this);
-    return m_launcher->ensureRunning();
+    if (QString problem = m_launcher->ensureRunning(); !problem.isEmpty())
+        return problem;
+    recover();
+    return {};
+}
+
+void Helper::recover()
+{
+    const int scan = m_tree.dirFd();
+    auto pending = std::make_shared<int>(0);
+    QEventLoop loop;
+    QSet<QByteArray> claimed;
+    for (const QString &name : m_tree.names()) {
+        auto fd = m_tree.openService(name);
+        if (!fd.ok())
+            continue;
+        const int dir = fd.value().get();
+        ::unlinkat(dir, loggingChangeStage, 0);
+        for (const QByteArray &stale : entriesStartingWith(dir, ".tazuna-log-"))
+            if (madeByGoneProcess(stale))
+                removeTree(dir, stale.constData());
+        bool present = false;
+        const auto change = readChange(dir, &present);
+        if (!change) {
+            if (present) {
+                qWarning("tazuna-helper: %s: an unreadable logging change record; removed", qPrintable(name));
+                ::unlinkat(dir, loggingChangeFile, 0);
+            }
+            continue;
+        }
+        // Another helper (one that gave up the bus name to --replace) may still be at it.
+        if (change->helper != ::getpid() && change->helperStart != 0 && processStartTime(change->helper) == change->helperStart) {
+            claimed.insert(change->stage);
+            continue;
+        }
+        qWarning("tazuna-helper: %s: finishing the logging change (%s) a stopped helper left", qPrintable(name),
+                 change->on ? "on" : "off");
+        if (!change->on)
+            claimed.insert(change->stage);
+        ++*pending;
+        m_busy.insert(name);
+        auto service = std::make_shared<Fd>(std::move(fd.value()));
+        Finished done = [this, name, pending, &loop](Check bad) {
+            m_busy.remove(name);
+            refreshService(name);
+            if (bad)
+                qWarning("tazuna-helper: %s: %s", qPrintable(name), qPrintable(bad->message));
+            if (--*pending == 0)
+                loop.quit();
+        };
+        if (change->on)
+            finishLoggingOn(name, service, *change, done);
+        else
+            finishLoggingOff(service, *change, done);
+    }
+    // A stage that no record names was being built when the helper died: the
+    // service itself was never touched, and nothing ever ran in the stage.
+    for (const QByteArray &stage : entriesStartingWith(scan, ".tazuna-relog-")) {
+        if (claimed.contains(stage) || !madeByGoneProcess(stage))
+            continue;
+        const Fd dir(::openat(scan, stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (dir.valid() && anyProcessIn(dir.get()))
+            qWarning("tazuna-helper: %s runs processes but no logging change names it; left as it is", stage.constData());
+        else
+            removeTree(scan, stage.constData());
+    }
+    ::unlinkat(scan, ".tazuna-svscan.pid.new", 0);
+    if (*pending > 0)
+        loop.exec();
 }
 
 void Helper::refuse(const Refusal &r)
@@ -719,6 +907,17 @@ void Helper::removeService(const QDBusMessage &message, const QString &name, boo
               });
 }
 
+Helper::Finished Helper::answer(const QDBusMessage &message, const QString &name)
+{
+    return [this, message, name](Check bad) {
+        m_busy.remove(name);
+        refreshService(name);
+        if (bad)
+            return replyError(message, *bad);
+        replyOk(message);
+    };
+}
+
 void Helper::loggingOn(const QDBusMessage &message, const QString &name)
 {
     auto opened = m_tree.openService(name);
@@ -728,70 +927,92 @@ void Helper::loggingOn(const QDBusMessage &message, const QString &name)
     const int dir = service->get();
     if (m_tree.info(name, dir).logging)
         return replyOk(message);
+    bool unfinished = false;
+    readChange(dir, &unfinished);
+    if (unfinished)
+        return replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
     const ServiceMeta meta = ServiceTree::readMeta(dir).value_or(ServiceMeta{});
-    uid_t uid = 0;
-    gid_t gid = 0;
-    if (!meta.user.isEmpty()) {
-        const passwd *pw = ::getpwnam(meta.user.toUtf8().constData());
-        if (!pw)
-            return replyError(message, {errors::noSuchUser, QStringLiteral("there is no user %1").arg(meta.user)});
-        uid = pw->pw_uid;
-        gid = pw->pw_gid;
-    }
-    struct stat st {};
-    if (::fstatat(dir, paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0 && !makeLogDir(dir, name, meta, uid, gid))
-        return replyError(message, {errors::failed, QStringLiteral("cannot make %1/log").arg(name)});
-    if (::fstat(dir, &st) != 0 || ::fchmod(dir, (st.st_mode & 07777) | S_ISVTX) != 0)
-        return replyError(message, {errors::failed, QStringLiteral("cannot set the sticky bit of %1").arg(name)});
+    if (!meta.user.isEmpty() && !::getpwnam(meta.user.toUtf8().constData()))
+        return replyError(message, {errors::noSuchUser, QStringLiteral("there is no user %1").arg(meta.user)});
+    const LoggingChange change = observeChange(dir, true);
+    if (!writeChange(dir, change))
+        return replyError(message, {errors::failed, QStringLiteral("cannot write %1/%2").arg(name, QLatin1String(loggingChangeFile))});
     m_busy.insert(name);
-    auto log = std::make_shared<Fd>(::openat(dir, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    auto finish = [this, message, name](bool ok) {
-        m_busy.remove(name);
-        refreshService(name);
-        if (!ok)
-            return replyError(message, {errors::failed, QStringLiteral("svscan did not connect the logger of %1").arg(name)});
-        replyOk(message);
+    finishLoggingOn(name, service, change, answer(message, name));
+}
+
+void Helper::finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, const LoggingChange &change, Finished done)
+{
+    const int dir = service->get();
+    auto fail = [service, change, done](const QString &message) {
+        settleChange(service->get(), change);
+        done(Refusal{errors::failed, message});
     };
+    struct stat st {};
+    if (::fstatat(dir, paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        const ServiceMeta meta = ServiceTree::readMeta(dir).value_or(ServiceMeta{});
+        uid_t uid = 0;
+        gid_t gid = 0;
+        if (!meta.user.isEmpty()) {
+            const passwd *pw = ::getpwnam(meta.user.toUtf8().constData());
+            if (!pw)
+                return fail(QStringLiteral("there is no user %1").arg(meta.user));
+            uid = pw->pw_uid;
+            gid = pw->pw_gid;
+        }
+        if (!makeLogDir(dir, name, meta, uid, gid))
+            return fail(QStringLiteral("cannot make %1/log").arg(name));
+    }
+    if (::fstat(dir, &st) != 0 || (!(st.st_mode & S_ISVTX) && ::fchmod(dir, (st.st_mode & 07777) | S_ISVTX) != 0))
+        return fail(QStringLiteral("cannot set the sticky bit of %1").arg(name));
+    auto log = std::make_shared<Fd>(::openat(dir, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     // svscan starts the logger and its pipe once it sees the sticky bit; the service
-    // joins the pipe when its supervise next starts, so restart that supervise.
+    // joins the pipe when its supervise next starts, so that supervise restarts.
     waitUntil(this, [log] { return log->valid() && superviseRunning(log->get()); }, 15000,
-              [this, service, finish](bool loggerUp) {
-                  if (!loggerUp)
-                      return finish(false);
-                  const auto before = statusOf(service->get());
-                  if (!superviseRunning(service->get()))
-                      return finish(true);
-                  // The new supervise starts down (a down file while it starts), then
-                  // gets exactly the old want back: a service that was down never runs
-                  // in between, and one run with svc -o is not restarted for good.
-                  struct stat downSt {};
-                  const bool addDown = ::fstatat(service->get(), paths::down, &downSt, AT_SYMLINK_NOFOLLOW) != 0
-                      && writeNewFile(service->get(), paths::down, {}, 0644);
-                  const bool running = before && before->pid != 0;
-                  auto clock = std::make_shared<QElapsedTimer>();
-                  clock->start();
-                  sendCommands(service->get(), running ? "dx" : "x");
-                  waitUntil(this, [service, clock, running] {
-                                if (running && clock->elapsed() >= killAfterMs)
-                                    sendCommands(service->get(), "k");
-                                return !superviseRunning(service->get());
-                            }, killAfterMs + leaveTimeoutMs,
-                            [this, service, before, running, addDown, finish](bool gone) {
-                                if (!gone) {
-                                    if (addDown)
-                                        ::unlinkat(service->get(), paths::down, 0);
-                                    return finish(false);
-                                }
-                                waitUntil(this, [service] { return superviseRunning(service->get()); }, 15000,
-                                          [service, before, running, addDown, finish](bool back) {
-                                              if (addDown)
-                                                  ::unlinkat(service->get(), paths::down, 0);
-                                              if (back && before)
-                                                  restoreWant(service->get(), *before, running);
-                                              finish(back);
-                                          });
-                            });
-              });
+              [this, name, service, log, change, done, fail](bool loggerUp) {
+        if (!loggerUp)
+            return fail(QStringLiteral("svscan did not connect the logger of %1").arg(name));
+        if (!change.supervised && !superviseRunning(service->get())) {
+            settleChange(service->get(), change);
+            return done(std::nullopt);
+        }
+        // A supervise that a killed helper had just stopped is on its way back.
+        waitUntil(this, comesBack(service), 15000, [this, name, service, log, change, done, fail](bool there) {
+            if (!there)
+                return fail(QStringLiteral("%1 did not restart cleanly").arg(name));
+            if (joinedToLogger(service->get(), log->get())) {
+                settleChange(service->get(), change);
+                return done(std::nullopt);
+            }
+            // The new supervise starts down (the marked down file), then gets exactly
+            // the old want back: a service that was down never runs in between, and
+            // one run with svc -o is not restarted for good.
+            struct stat downSt {};
+            if (::fstatat(service->get(), paths::down, &downSt, AT_SYMLINK_NOFOLLOW) != 0
+                && !writeNewFile(service->get(), paths::down, QByteArray(markedDown), 0644))
+                return fail(QStringLiteral("cannot write %1/down").arg(name));
+            const auto now = statusOf(service->get());
+            const bool running = now && now->pid != 0;
+            auto clock = std::make_shared<QElapsedTimer>();
+            clock->start();
+            sendCommands(service->get(), running ? "dx" : "x");
+            waitUntil(this, [service, clock, running] {
+                          if (running && clock->elapsed() >= killAfterMs)
+                              sendCommands(service->get(), "k");
+                          return !superviseRunning(service->get());
+                      }, killAfterMs + leaveTimeoutMs,
+                      [this, name, service, change, done, fail](bool gone) {
+                          if (!gone)
+                              return fail(QStringLiteral("%1 did not stop").arg(name));
+                          waitUntil(this, comesBack(service), 15000, [name, service, change, done, fail](bool back) {
+                              if (!back)
+                                  return fail(QStringLiteral("%1 did not restart cleanly").arg(name));
+                              settleChange(service->get(), change);
+                              done(std::nullopt);
+                          });
+                      });
+        });
+    });
 }
 
 void Helper::loggingOff(const QDBusMessage &message, const QString &name)
@@ -803,18 +1024,23 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
     const int old = opened.value().get();
     if (!m_tree.info(name, old).logging)
         return replyOk(message);
+    bool unfinished = false;
+    readChange(old, &unfinished);
+    if (unfinished)
+        return replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
     // svscan decides on a logger pipe when it first meets a directory (0.76 does the
     // same), so the service moves to a fresh directory without the sticky bit: same
     // files, new inode. It is built with a down file so that the old and the new
-    // ./run never run together, swapped in atomically with RENAME_EXCHANGE, and
+    // ./run never run together, and with the record of the change naming the stage
+    // the old directory goes to; swapped in atomically with RENAME_EXCHANGE, and
     // started once the old one has stopped and the logger has read its last lines.
-    const QByteArray stage = stageName("relog", name);
-    if (::mkdirat(scan, stage.constData(), 0755) != 0)
+    LoggingChange change = observeChange(old, false);
+    change.stage = stageName("relog", name);
+    const char *stage = change.stage.constData();
+    if (::mkdirat(scan, stage, 0755) != 0)
         return replyError(message, {errors::failed, QStringLiteral("cannot make a staging directory")});
-    const Fd fresh(::openat(scan, stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    const Fd fresh(::openat(scan, stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     struct stat st {};
-    const bool hadDown = ::fstatat(old, paths::down, &st, AT_SYMLINK_NOFOLLOW) == 0;
-    const auto before = statusOf(old);
     bool ok = fresh.valid();
     for (const char *file : {paths::run, metaFile, paths::backoff}) {
         if (!ok || ::fstatat(old, file, &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -827,44 +1053,53 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
         if (const auto exits = readSmallFile(old, paths::exits, 1 << 20))
             writeNewFile(fresh.get(), paths::exits, *exits, 0644);
     }
-    ok = ok && writeNewFile(fresh.get(), paths::down, {}, 0644);
+    // The user's own down file goes along as it is; else a marked one.
+    const bool hadDown = ::fstatat(old, paths::down, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    const auto down = hadDown ? readSmallFile(old, paths::down, 4096) : std::optional<QByteArray>(QByteArray(markedDown));
+    ok = ok && down && writeNewFile(fresh.get(), paths::down, *down, 0644) && writeChange(fresh.get(), change);
     if (ok && ::fstat(old, &st) == 0)
         ok = ::fchmod(fresh.get(), st.st_mode & 07777 & ~S_ISVTX) == 0;
     const QByteArray target = QFile::encodeName(name);
-    if (!ok || ::renameat2(scan, stage.constData(), scan, target.constData(), RENAME_EXCHANGE) != 0) {
-        removeTree(scan, stage.constData());
+    if (!ok || ::renameat2(scan, stage, scan, target.constData(), RENAME_EXCHANGE) != 0) {
+        removeTree(scan, stage);
         return replyError(message, {errors::failed, QStringLiteral("cannot rebuild %1 without its logger").arg(name)});
     }
     m_busy.insert(name);
-    auto oldFd = std::make_shared<Fd>(::dup(old));
     auto freshFd = std::make_shared<Fd>(::openat(scan, target.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    auto log = std::make_shared<Fd>(::openat(old, paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    auto finish = [this, message, name, stage, oldFd, freshFd, log, hadDown, before](bool ok2) {
-        const int scanFd = m_tree.dirFd();
+    finishLoggingOff(freshFd, change, answer(message, name));
+}
+
+void Helper::finishLoggingOff(std::shared_ptr<Fd> fresh, const LoggingChange &change, Finished done)
+{
+    const int scan = m_tree.dirFd();
+    auto old = std::make_shared<Fd>(::openat(scan, change.stage.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto log = std::make_shared<Fd>(old->valid() ? ::openat(old->get(), paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1);
+    auto finish = [this, fresh, old, log, change, done](bool stopped) {
+        if (!stopped) {
+            // The old ./run is still there: the new one must not start beside it. All
+            // stays as it is (record, stage, down file) for a later helper to finish.
+            return done(Refusal{errors::failed, QStringLiteral("the old directory %1 did not stop").arg(QString::fromUtf8(change.stage))});
+        }
         // The log directory (with the logs) moves into the new service directory.
-        if (log->valid())
-            ::renameat(oldFd->get(), paths::log, freshFd->get(), paths::log);
-        removeTree(scanFd, stage.constData());
-        if (!hadDown)
-            ::unlinkat(freshFd->get(), paths::down, 0);
-        waitUntil(this, [freshFd] { return superviseRunning(freshFd->get()); }, 15000,
-                  [this, message, name, freshFd, before, hadDown, ok2](bool up) {
-                      if (up && before)
-                          restoreWant(freshFd->get(), *before, before->pid != 0);
-                      else if (up && !hadDown)
-                          sendCommands(freshFd->get(), "u");
-                      m_busy.remove(name);
-                      refreshService(name);
-                      if (!ok2 || !up)
-                          return replyError(message, {errors::failed, QStringLiteral("%1 did not restart cleanly").arg(name)});
-                      replyOk(message);
-                  });
+        struct stat st {};
+        if (log->valid() && ::fstatat(fresh->get(), paths::log, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            ::renameat(old->get(), paths::log, fresh->get(), paths::log);
+        removeTree(m_tree.dirFd(), change.stage.constData());
+        waitUntil(this, comesBack(fresh), 15000, [fresh, change, done](bool up) {
+            settleChange(fresh->get(), change);
+            if (!up)
+                return done(Refusal{errors::failed, QStringLiteral("the service did not restart cleanly")});
+            done(std::nullopt);
+        });
     };
-    waitUntil(this, stopAndLeave(oldFd), killAfterMs + leaveTimeoutMs, [this, log, finish](bool stopped) {
+    if (!old->valid())
+        return finish(true);
+    waitUntil(this, stopAndLeave(old), killAfterMs + leaveTimeoutMs, [this, log, finish](bool stopped) {
         if (!stopped || !log->valid() || !superviseRunning(log->get()))
             return finish(stopped);
+        // Let the logger read what the service wrote last, then stop it.
         waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-            waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, finish);
+            waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, [finish](bool) { finish(true); });
         });
     });
 }

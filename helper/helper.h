@@ -15,6 +15,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace tz {
 
@@ -88,6 +89,19 @@ private:
     void removeService(const QDBusMessage &message, const QString &name, bool deleteLogs);
     void loggingOn(const QDBusMessage &message, const QString &name);
     void loggingOff(const QDBusMessage &message, const QString &name);
+
+    // How a logging change ends: nullopt when done.
+    using Finished = std::function<void(Check)>;
+    // Answers message, once name is no longer busy.
+    Finished answer(const QDBusMessage &message, const QString &name);
+    // Carry a logging change whose record is in the service directory to its end from
+    // wherever it stands: the one path for a call and for a helper started after a
+    // kill -9 (each step is done only when the tree says it is still to do).
+    void finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, const LoggingChange &change, Finished done);
+    void finishLoggingOff(std::shared_ptr<Fd> fresh, const LoggingChange &change, Finished done);
+    // At start-up, before the bus name is taken: finishes every logging change that a
+    // killed helper left and removes its stages (see README.md).
+    void recover();
 
     HelperConfig m_config;
     ServiceTree m_tree;

@@ -16,9 +16,14 @@ namespace tz {
 //   "PID STARTTIME\n"   decimal; STARTTIME is field 22 of /proc/PID/stat, so a
 //                       recycled pid is never mistaken for our svscan
 //
-// A helper that starts finds the svscan of the file alive and adopts it; else it
-// starts one. It watches the adopted or started process with a pidfd and starts a
-// new one should it ever die.
+// A helper that starts finds the svscan of the file alive and adopts it; else the
+// svscan that holds the scan directory's lock (svscan.cpp: an exclusive flock on the
+// directory itself, for as long as it runs); else it starts one, with
+// SVSCAN_LOCK=exclusive so that it exits before its first scan should another one
+// hold the lock by then. So a helper killed between its fork and svscan's exec, or
+// before it wrote the file, never leads to a second scanner: whichever svscan gets
+// the lock scans, and the next helper finds it through the lock. It watches the
+// adopted or started process with a pidfd and looks again should it ever end.
 class ScanLauncher : public QObject {
     Q_OBJECT
 public:
@@ -37,8 +42,12 @@ public:
 
 private:
     pid_t findRunning() const;
+    // The svscan holding the scan directory's lock, 0 when the lock is free, -1 when
+    // it is held by a process that is not an svscan working in the scan directory.
+    pid_t lockHolder() const;
+    QString writePidFile(pid_t pid) const;
     QString start();
-    void watch();
+    bool watch(); // false when the process has gone already
 
     QString m_scanDir;
     QString m_toolsDir;

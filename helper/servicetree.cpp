@@ -4,6 +4,7 @@
 
 #include "backoff.h"
 #include "control.h"
+#include "direntries.h"
 #include "errors.h"
 #include "exitrecord.h"
 #include "servicedir.h"
@@ -110,6 +111,55 @@ ServiceMeta ServiceMeta::decode(const QByteArray &text)
     return m;
 }
 
+QByteArray LoggingChange::encode() const
+{
+    QByteArray out;
+    out += QByteArray("logging=") + (on ? "on" : "off") + '\n';
+    out += QByteArray("want=") + (want == 'u' ? "up" : want == 'd' ? "down" : "once") + '\n';
+    out += QByteArray("running=") + (running ? "1" : "0") + '\n';
+    out += QByteArray("supervised=") + (supervised ? "1" : "0") + '\n';
+    if (!stage.isEmpty())
+        out += "stage=" + stage + '\n';
+    out += "helper=" + QByteArray::number(helper) + ' ' + QByteArray::number(helperStart) + '\n';
+    return out;
+}
+
+std::optional<LoggingChange> LoggingChange::decode(const QByteArray &text)
+{
+    LoggingChange c;
+    bool direction = false;
+    bool want = false;
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype eq = line.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const QByteArray key = line.left(eq);
+        const QByteArray value = line.mid(eq + 1);
+        if (key == "logging" && (value == "on" || value == "off")) {
+            c.on = value == "on";
+            direction = true;
+        } else if (key == "want" && (value == "up" || value == "down" || value == "once")) {
+            c.want = value == "up" ? 'u' : value == "down" ? 'd' : 'o';
+            want = true;
+        } else if (key == "running") {
+            c.running = value == "1";
+        } else if (key == "supervised") {
+            c.supervised = value == "1";
+        } else if (key == "stage") {
+            c.stage = value;
+        } else if (key == "helper") {
+            const QList<QByteArray> parts = value.split(' ');
+            c.helper = static_cast<pid_t>(parts.value(0).toInt());
+            c.helperStart = parts.value(1).toULongLong();
+        }
+    }
+    // An off change always names its stage, and a stage is one of ours: a dot-name
+    // of the scan directory, never a path.
+    if (!direction || !want || (!c.on && (!c.stage.startsWith(".tazuna-relog-") || c.stage.contains('/'))))
+        return std::nullopt;
+    return c;
+}
+
 std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype limit)
 {
     const int fd = ::openat(dirFd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -141,24 +191,18 @@ bool removeTree(int dirFd, const char *name)
         return errno == ENOENT;
     if (!S_ISDIR(st.st_mode))
         return ::unlinkat(dirFd, name, 0) == 0;
-    const int fd = ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    const Fd dir(::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir.valid())
         return false;
-    DIR *d = ::fdopendir(fd);
-    if (!d) {
-        ::close(fd);
-        return false;
-    }
-    bool ok = true;
     std::vector<std::string> children;
-    while (dirent *e = ::readdir(d)) {
-        const std::string_view n(e->d_name);
+    bool ok = forEachEntry(dir.get(), [&](const dirent &e) {
+        const std::string_view n(e.d_name);
         if (n != "." && n != "..")
             children.emplace_back(n);
-    }
+        return true;
+    });
     for (const std::string &child : children)
-        ok = removeTree(::dirfd(d), child.c_str()) && ok;
-    ::closedir(d);
+        ok = removeTree(dir.get(), child.c_str()) && ok;
     return ::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 && ok;
 }
 
@@ -218,23 +262,12 @@ QString ServiceTree::open()
 std::vector<QString> ServiceTree::names() const
 {
     std::vector<QString> out;
-    const int fd = ::openat(m_dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return out;
-    DIR *d = ::fdopendir(fd);
-    if (!d) {
-        ::close(fd);
-        return out;
-    }
-    while (dirent *e = ::readdir(d)) {
-        if (e->d_name[0] == '.')
-            continue;
+    forEachEntry(m_dir.get(), [&](const dirent &e) {
         struct stat st {};
-        if (::fstatat(m_dir.get(), e->d_name, &st, 0) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        out.push_back(QFile::decodeName(e->d_name));
-    }
-    ::closedir(d);
+        if (e.d_name[0] != '.' && ::fstatat(m_dir.get(), e.d_name, &st, 0) == 0 && S_ISDIR(st.st_mode))
+            out.push_back(QFile::decodeName(e.d_name));
+        return true;
+    });
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -374,24 +407,17 @@ Outcome<LogFileInfoList> ServiceTree::listLogs(const QString &name) const
     LogFileInfoList out;
     if (!logDir.valid())
         return out;
-    const int dup = ::openat(logDir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = dup >= 0 ? ::fdopendir(dup) : nullptr;
-    if (!d) {
-        if (dup >= 0)
-            ::close(dup);
-        return out;
-    }
-    while (dirent *e = ::readdir(d)) {
-        const QString n = QFile::decodeName(e->d_name);
+    forEachEntry(logDir.get(), [&](const dirent &e) {
+        const QString n = QFile::decodeName(e.d_name);
         if (!isLogFileName(n))
-            continue;
-        const int f = ::openat(logDir.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            return true;
+        const int f = ::openat(logDir.get(), e.d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (f < 0)
-            continue;
+            return true;
         struct stat fst {};
         if (::fstat(f, &fst) != 0 || !S_ISREG(fst.st_mode)) {
             ::close(f);
-            continue;
+            return true;
         }
         LogFileInfo li;
         li.name = n;
@@ -413,8 +439,8 @@ Outcome<LogFileInfoList> ServiceTree::listLogs(const QString &name) const
             li.lastMs = li.firstMs;
         ::close(f);
         out.push_back(li);
-    }
-    ::closedir(d);
+        return true;
+    });
     std::sort(out.begin(), out.end(), [](const LogFileInfo &a, const LogFileInfo &b) {
         // Archives by name (their names are their end times), current last.
         if ((a.name == QLatin1String("current")) != (b.name == QLatin1String("current")))

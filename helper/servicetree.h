@@ -45,6 +45,40 @@ inline constexpr const char *metaFile = ".tazuna";
 // Where the logger writes, relative to the service directory.
 inline constexpr const char *logMainDir = "log/main";
 
+// A logging change under way (Helper::SetLogging), in the root-owned file
+// ".tazuna-logging" inside the service directory: written (staged and renamed) before
+// the first change to the service and removed after the last, so that a helper
+// started after a kill -9 finishes the change. One "key=value" per line:
+//
+//   logging=on|off        the direction
+//   want=up|down|once     what the service's supervise wanted before the change
+//   running=0|1           whether ./run was running then (a once that ran runs once again)
+//   supervised=0|1        whether a supervise ran the service then
+//   stage=NAME            (off) the dot-name in the scan directory under which the
+//                         old directory is stopped; the record is written into the
+//                         new directory before the two are swapped, so that it names
+//                         the stage exactly when the swap has happened
+//   helper=PID START      the helper doing it (START: field 22 of /proc/PID/stat)
+struct LoggingChange {
+    bool on = true;
+    char want = 'u'; // 'u', 'd' or 'o', as Want
+    bool running = false;
+    bool supervised = false;
+    QByteArray stage;
+    pid_t helper = 0;
+    unsigned long long helperStart = 0;
+
+    QByteArray encode() const;
+    // nullopt when the text is not a whole record.
+    static std::optional<LoggingChange> decode(const QByteArray &text);
+};
+inline constexpr const char *loggingChangeFile = ".tazuna-logging";
+inline constexpr const char *loggingChangeStage = ".tazuna-logging.new";
+// The content of a down file the helper writes only to keep a restarted supervise
+// from starting ./run before the change gives its want back; a user's own down file
+// (any other content) is never taken for it.
+inline constexpr const char *markedDown = "tazuna-helper: down only while the logging of this service changes\n";
+
 // An open directory descriptor that closes itself.
 // When the current state began and when the recent unasked exits happened (Unix ms),
 // from which ServiceInfo::seconds and ::crashes follow at any later moment.

@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -108,8 +109,12 @@ void TreeWatcher::readEvents()
                     addWatch(name, Kind::Supervise);
                 touched.insert(name);
             } else if (e->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
-                if (child == QLatin1String("lock"))
+                if (child == QLatin1String("lock")) {
                     touched.insert(it->name);
+                    // An exiting process closes its descriptors one by one: the ok
+                    // fifo may still be open now, so that supervise still answers.
+                    QTimer::singleShot(50, this, [this, name = it->name] { Q_EMIT serviceTouched(name); });
+                }
             } else if (child == QLatin1String("exits")) {
                 exits.insert(it->name);
                 touched.insert(it->name);

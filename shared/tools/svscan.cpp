@@ -14,12 +14,21 @@
 // keeps running until it exits on its own (svc -dx), as in 0.76. Beyond 0.76: no
 // limit on the number of services, and new directories start at once (inotify),
 // with the 5-second rescan kept as the fallback.
+//
+// svscan holds an exclusive flock on its scan directory while it runs (it writes
+// nothing in the tree, and the lock ends with the process), so that whoever starts
+// one can tell that another already scans the tree. A svscan that cannot have the
+// lock goes on as 0.76 would, unless SVSCAN_LOCK=exclusive: then it exits 111 before
+// its first scan, and two of them never run over the same tree.
 #include "diag.h"
 #include "scanner.h"
 
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -29,6 +38,14 @@ int main(int argc, char **argv)
 
     if (argc > 1 && argv[1] && ::chdir(argv[1]) < 0)
         diag.die(tz::exitTemporary, "unable to chdir to ", argv[1], ": ", tz::sys());
+
+    // Close-on-exec: the lock is svscan's alone, never a supervise's that outlives it.
+    const int lock = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0 || ::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+        const char *mode = std::getenv("SVSCAN_LOCK");
+        if (mode && std::strcmp(mode, "exclusive") == 0)
+            diag.die(tz::exitTemporary, "unable to lock ", argc > 1 && argv[1] ? argv[1] : ".", ": ", tz::sys());
+    }
 
     tz::ScannerOptions options;
     options.reapAll = true;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // kill -9 of the helper under load: services, their pids and their logs go on; a new helper adopts svscan.
 #include "helpertestbase.h"
+#include "treeprobe.h"
 
-#include <QRegularExpression>
 #include <QTimer>
 
 #include <algorithm>
@@ -13,45 +13,6 @@ using namespace tz::test;
 
 namespace {
 
-// The pids of every svscan serving scanDir.
-QList<int> svscans(const QString &scanDir)
-{
-    QList<int> out;
-    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool isPid = false;
-        const int p = pid.toInt(&isPid);
-        if (!isPid)
-            continue;
-        const QByteArray cmdline = readFile(QStringLiteral("/proc/%1/cmdline").arg(p));
-        const QList<QByteArray> args = cmdline.split('\0');
-        if (args.size() >= 2 && args[0].endsWith("svscan") && args[1] == scanDir.toUtf8())
-            out << p;
-    }
-    return out;
-}
-
-QList<int> numbers(const QByteArray &text)
-{
-    QList<int> out;
-    static const QRegularExpression re(QStringLiteral("(^| )n (\\d+)$"));
-    for (const QByteArray &line : text.split('\n')) {
-        const auto m = re.match(QString::fromUtf8(line));
-        if (m.hasMatch())
-            out << m.captured(2).toInt();
-    }
-    return out;
-}
-
-// Every line multilog wrote to dir: the archives (named by time) and current.
-QByteArray allLogs(const QString &dir)
-{
-    QByteArray out;
-    const QDir d(dir);
-    for (const QString &name : d.entryList({QStringLiteral("@*"), QStringLiteral("current")}, QDir::Files, QDir::Name))
-        out += readFile(d.filePath(name));
-    return out;
-}
-
 // ListServices without what changes by itself as time goes by.
 QStringList stateOf(HelperProxy &p)
 {
@@ -61,25 +22,6 @@ QStringList stateOf(HelperProxy &p)
     for (const ServiceInfo &s : r.value())
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9").arg(s.name, s.state).arg(s.pid).arg(s.want).arg(s.normallyUp)
                    .arg(s.logging).arg(s.runAs).arg(s.ownerUid).arg(s.templateId);
-    return out;
-}
-
-// The processes supervise runs in serviceDir: each ./run, however it was started.
-QList<int> runCopies(const QString &serviceDir)
-{
-    QList<int> out;
-    const QString dir = QFileInfo(serviceDir).canonicalFilePath();
-    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool isPid = false;
-        const int p = pid.toInt(&isPid);
-        if (!isPid || QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(p)) != dir)
-            continue;
-        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(p));
-        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        const int parent = fields.value(1).toInt();
-        if (readFile(QStringLiteral("/proc/%1/comm").arg(parent)).trimmed() == "supervise")
-            out << p;
-    }
     return out;
 }
 
@@ -108,7 +50,10 @@ void TestSurvival::initTestCase()
     QVERIFY(f->start());
     ::chmod(QFile::encodeName(m_work.path()).constData(), 0777);
     const QString counter = m_work.filePath(QStringLiteral("counter"));
-    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1; case $n in *0) sleep 0.01;; esac; done").arg(counter);
+    // The counter is renamed into place: a kill between truncating and writing it
+    // would make the next run start again from 1.
+    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1.new; mv -f %1.new %1; "
+                                        "case $n in *0) sleep 0.01;; esac; done").arg(counter);
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("fast"), foreground(code, QStringLiteral("tzalice")))), QString());
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("slow"),
                                      foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzbob"), false))),
@@ -119,7 +64,7 @@ void TestSurvival::initTestCase()
     QVERIFY(f->waitState(QStringLiteral("fast"), QStringLiteral("up")));
     QVERIFY(f->waitState(QStringLiteral("slow"), QStringLiteral("up")));
     QVERIFY(f->waitState(QStringLiteral("resting"), QStringLiteral("down")));
-    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > 1000; }));
+    QVERIFY(waitFor([&] { return numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > 1000; }));
 }
 
 void TestSurvival::cleanupTestCase() { f.reset(); }
@@ -151,8 +96,8 @@ void TestSurvival::killNineUnderLoadStopsNothing()
 
     // Nothing noticed: the same svscan, the same pids, lines still flowing.
     QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
-    const qsizetype logged = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
-    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 500; }));
+    const qsizetype logged = numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 500; }));
 }
 
 void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
@@ -185,7 +130,7 @@ void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
     QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 5000);
 
     // Not a line lost in all of it (a restart may repeat one, never skip one).
-    QList<int> all = numbers(allLogs(f->path(QStringLiteral("fast/log/main"))));
+    QList<int> all = numberedLines(allLogs(f->path(QStringLiteral("fast/log/main"))));
     QVERIFY(all.size() > 1500);
     for (int i = 1; i < all.size(); ++i)
         QVERIFY2(all[i] == all[i - 1] + 1, qPrintable(QStringLiteral("after %1 came %2").arg(all[i - 1]).arg(all[i])));
@@ -193,6 +138,8 @@ void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
 
 void TestSurvival::helperStartsSvscanAgainIfItDies()
 {
+    // Started just before: wait until it runs, so that the state compared is a settled one.
+    QVERIFY(f->waitState(QStringLiteral("resting"), QStringLiteral("up")));
     const QStringList before = stateOf(*f->root);
     ::kill(m_svscan, SIGKILL);
     // The helper notices through a pidfd, with no polling, and starts one svscan.
@@ -201,7 +148,8 @@ void TestSurvival::helperStartsSvscanAgainIfItDies()
         return now.size() == 1 && now.first() != m_svscan;
     }));
     const int fresh = svscans(f->scanDir).first();
-    QCOMPARE(readFile(f->path(QStringLiteral(".tazuna-svscan.pid"))).split(' ').first().toInt(), fresh);
+    // The helper records it once svscan runs.
+    QVERIFY(waitFor([&] { return readFile(f->path(QStringLiteral(".tazuna-svscan.pid"))).split(' ').first().toInt() == fresh; }));
     // The supervise processes and their services were never svscan's to stop.
     QCOMPARE(stateOf(*f->root), before);
     m_svscan = fresh;
@@ -221,15 +169,21 @@ void TestSurvival::loggingToggledThenKillNineKeepsPids()
     }
     // And on for the first time for one made without a log.
     QCOMPARE(errorOf(f->root->SetLogging(QStringLiteral("slow"), true)), QString());
-    QVERIFY(f->waitState(QStringLiteral("fast"), QStringLiteral("up")));
+    if (!f->waitState(QStringLiteral("fast"), QStringLiteral("up"))) {
+        const auto fast = f->find(QStringLiteral("fast"));
+        QFAIL(qPrintable(QStringLiteral("fast is %1, wants %2; helper: %3; svscan: %4")
+                             .arg(fast ? fast->state : QString(), fast ? fast->want : QString(),
+                                  QString::fromUtf8(f->harness.helperOutput().right(1500)),
+                                  QString::fromUtf8(readFile(f->harness.runDir() + QStringLiteral("/svscan.log")).right(1500)))));
+    }
     QVERIFY(f->waitState(QStringLiteral("slow"), QStringLiteral("up")));
     const QString slowDir = f->path(QStringLiteral("slow"));
     QVERIFY(waitFor([&] { return runCopies(slowDir).size() == 1; }));
     const QList<int> slowRuns = runCopies(slowDir);
     const QString fastDir = f->path(QStringLiteral("fast"));
     QVERIFY(waitFor([&] { return runCopies(fastDir).size() == 1; }));
-    const qsizetype logged = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
-    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 200; }));
+    const qsizetype logged = numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > logged + 200; }));
     const QStringList before = stateOf(*f->root);
     const QList<int> runs = runCopies(fastDir);
 
@@ -256,9 +210,9 @@ void TestSurvival::loggingToggledThenKillNineKeepsPids()
     }
 
     // Every number once at least, none skipped: the logs and svscan's output together.
-    const qsizetype now = numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
-    QVERIFY(waitFor([&] { return numbers(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > now + 200; }));
-    QList<int> all = numbers(allLogs(f->path(QStringLiteral("fast/log/main"))) + '\n'
+    const qsizetype now = numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size();
+    QVERIFY(waitFor([&] { return numberedLines(allLogs(f->path(QStringLiteral("fast/log/main")))).size() > std::max<qsizetype>(now + 200, 2100); }, 20000));
+    QList<int> all = numberedLines(allLogs(f->path(QStringLiteral("fast/log/main"))) + '\n'
                              + readFile(f->harness.runDir() + QStringLiteral("/svscan.log")));
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
