@@ -428,6 +428,28 @@ void Helper::recover()
         else
             finishLoggingOff(service, *change, done);
     }
+    // A removal that a stopped helper did not see to its end: the service is out of
+    // the scan directory (NAME.TIME.PID in .tazuna-removed), but its supervise, its
+    // ./run or its logger may still be running there. Its logs stay: whether the
+    // caller wanted them deleted died with the call.
+    const Fd removed(::openat(scan, ".tazuna-removed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    for (const QByteArray &kept : removed.valid() ? entriesStartingWith(removed.get(), "") : std::vector<QByteArray>{}) {
+        const auto by = static_cast<pid_t>(kept.mid(kept.lastIndexOf('.') + 1).toInt());
+        if (kept.startsWith('.') || by <= 0 || ::kill(by, 0) == 0 || errno != ESRCH)
+            continue;
+        auto service = std::make_shared<Fd>(::openat(removed.get(), kept.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        const Fd log(service->valid() ? ::openat(service->get(), paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1);
+        if (!service->valid() || (!anyProcessIn(service->get()) && !(log.valid() && anyProcessIn(log.get()))))
+            continue;
+        qWarning("tazuna-helper: .tazuna-removed/%s: stopping what a stopped helper was removing", kept.constData());
+        ++*pending;
+        stopForGood(service, [pending, &loop, kept](bool stopped) {
+            if (!stopped)
+                qWarning("tazuna-helper: .tazuna-removed/%s did not stop", kept.constData());
+            if (--*pending == 0)
+                loop.quit();
+        });
+    }
     // A stage that no record names was being built when the helper died: the
     // service itself was never touched, and nothing ever ran in the stage.
     for (const QByteArray &stage : entriesStartingWith(scan, ".tazuna-relog-")) {
@@ -884,27 +906,31 @@ void Helper::removeService(const QDBusMessage &message, const QString &name, boo
     resync();
 
     auto service = std::make_shared<Fd>(std::move(opened.value()));
-    auto log = std::make_shared<Fd>(::openat(service->get(), paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     auto removedDir = std::make_shared<Fd>(::dup(removed.get()));
-    auto finish = [this, message, name, deleteLogs, removedDir, kept](bool ok) {
+    stopForGood(service, [this, message, name, deleteLogs, removedDir, kept](bool ok) {
         m_busy.remove(name);
         if (!ok)
             return replyError(message, {errors::failed, QStringLiteral("%1 did not stop; it was moved to .tazuna-removed").arg(name)});
         if (deleteLogs)
             removeTree(removedDir->get(), kept.constData());
         replyOk(message);
-    };
+    });
+}
+
+// A service out of the scan directory: its supervise and ./run go, then, once the
+// logger has read what the service wrote last, the logger's.
+void Helper::stopForGood(std::shared_ptr<Fd> service, std::function<void(bool)> done)
+{
+    auto log = std::make_shared<Fd>(::openat(service->get(), paths::log, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     // Repeated while waiting: a supervise that svscan starts just now has not read
     // the first one.
-    waitUntil(this, stopAndLeave(service), killAfterMs + leaveTimeoutMs,
-              [this, service, log, finish](bool stopped) {
-                  if (!stopped || !log->valid() || !superviseRunning(log->get()))
-                      return finish(stopped);
-                  // Let the logger read what the service wrote last, then stop it.
-                  waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, finish](bool) {
-                      waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, finish);
-                  });
-              });
+    waitUntil(this, stopAndLeave(service), killAfterMs + leaveTimeoutMs, [this, log, done](bool stopped) {
+        if (!stopped || !log->valid() || !superviseRunning(log->get()))
+            return done(stopped);
+        waitUntil(this, [log] { return unreadLogBytes(log->get()) == 0; }, 5000, [this, log, done](bool) {
+            waitUntil(this, stopAndLeave(log), killAfterMs + leaveTimeoutMs, done);
+        });
+    });
 }
 
 Helper::Finished Helper::answer(const QDBusMessage &message, const QString &name)

@@ -87,6 +87,7 @@ private:
 
     // Long operations that wait for supervise processes: they answer message at the end.
     void removeService(const QDBusMessage &message, const QString &name, bool deleteLogs);
+    void stopForGood(std::shared_ptr<Fd> service, std::function<void(bool)> done);
     void loggingOn(const QDBusMessage &message, const QString &name);
     void loggingOff(const QDBusMessage &message, const QString &name);
 

@@ -75,6 +75,7 @@ class TestRecovery : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void killsDuringLoggingChanges();
+    void killDuringRemove();
     void cleanupTestCase();
 
 private:
@@ -269,6 +270,43 @@ void TestRecovery::killsDuringLoggingChanges()
         qInfo("  change %s: %d", qPrintable(it.key()), it.value());
     for (auto it = left.cbegin(); it != left.cend(); ++it)
         qInfo("  %3d x %s", it.value(), qPrintable(it.key()));
+}
+
+// Remove moves the service out of the scan directory, then stops it; a helper killed
+// in between left it running where no one lists it. The next helper stops it (here
+// a ./run that ignores TERM, so the kill falls in Remove's 5-second wait for it) and
+// keeps its logs.
+void TestRecovery::killDuringRemove()
+{
+    const QString name = QStringLiteral("stubborn");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), name,
+                                     foreground(QStringLiteral("trap '' TERM; echo n 1; while :; do sleep 1; done"), QStringLiteral("tzalice")))),
+             QString());
+    QVERIFY(f->waitState(name, QStringLiteral("up")));
+    QVERIFY(waitFor([&] { return allLogs(f->path(name + QStringLiteral("/log/main"))).contains(" n 1\n"); }));
+    QDBusPendingReply<> call = f->root->Remove(name, false);
+    const QDir removed(f->scanDir + QStringLiteral("/.tazuna-removed"));
+    QString kept;
+    QVERIFY(waitFor([&] {
+        const QStringList moved = removed.entryList({name + QStringLiteral(".*")}, QDir::Dirs);
+        kept = moved.value(0);
+        return !kept.isEmpty();
+    }));
+    const QString dir = removed.filePath(kept);
+    QVERIFY(waitFor([&] { return supervisors(dir).isEmpty(); }, 1000) == false); // still at it when killed
+    f->harness.killHelper(SIGKILL);
+    QVERIFY(!call.isFinished() || call.isError());
+    QVERIFY(!runCopies(dir).isEmpty());
+    QVERIFY(!supervisors(dir + QStringLiteral("/log")).isEmpty());
+
+    QVERIFY(f->harness.startHelper(f->scanDir));
+    QVERIFY(waitFor([&] { return supervisors(dir).isEmpty() && runCopies(dir).isEmpty(); }, 20000));
+    QVERIFY(waitFor([&] { return supervisors(dir + QStringLiteral("/log")).isEmpty() && runCopies(dir + QStringLiteral("/log")).isEmpty(); }, 20000));
+    QVERIFY(allLogs(dir + QStringLiteral("/log/main")).contains(" n 1\n"));
+    QVERIFY(!f->find(name));
+    QVERIFY(!QFileInfo::exists(f->path(name)));
+    QVERIFY(f->harness.helperOutput().contains("stopping what a stopped helper was removing"));
+    QCOMPARE(svscans(f->scanDir).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRecovery)
