@@ -204,6 +204,12 @@ void TestRecovery::killsDuringLoggingChanges()
     for (int round = 0; round < rounds; ++round) {
         Service &s = m_services[round % 2 == 0 ? 0 : (round % 4 == 1 ? 1 : 2)];
         const bool before = logging(s.name);
+        // The services not being changed keep their ./run through the kill and the
+        // recovery: the same process, never restarted.
+        QMap<QString, QList<int>> untouched;
+        for (const Service &each : std::as_const(m_services))
+            if (each.name != s.name)
+                untouched.insert(each.name, runCopies(f->path(each.name)));
         QDBusPendingReply<> call = f->root->SetLogging(s.name, !before);
         const auto delay = std::chrono::microseconds(random.bounded(static_cast<int>(longest * 1300) + 1));
         std::this_thread::sleep_for(delay);
@@ -228,6 +234,8 @@ void TestRecovery::killsDuringLoggingChanges()
         QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
         for (const Service &each : std::as_const(m_services))
             checkSettled(each);
+        for (auto it = untouched.cbegin(); it != untouched.cend(); ++it)
+            QCOMPARE(runCopies(f->path(it.key())), it.value());
         if (QTest::currentTestFailed()) {
             qWarning("round %d (%s, %lld us): helper: %s", round, qPrintable(s.name), static_cast<long long>(delay.count()),
                      f->harness.helperOutput().right(2000).constData());
