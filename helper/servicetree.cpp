@@ -27,6 +27,17 @@ namespace tz {
 
 namespace {
 
+// Calls take(key, value) for each "key=value" line of one of the helper's records.
+template <class Take>
+void forEachSetting(const QByteArray &text, Take &&take)
+{
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype eq = line.indexOf('=');
+        if (eq > 0)
+            take(line.left(eq), line.mid(eq + 1));
+    }
+}
+
 qint64 toUnixMs(const Tai64n &t)
 {
     const timespec ts = t.toUnix();
@@ -89,12 +100,7 @@ QByteArray ServiceMeta::encode() const
 ServiceMeta ServiceMeta::decode(const QByteArray &text)
 {
     ServiceMeta m;
-    for (const QByteArray &line : text.split('\n')) {
-        const qsizetype eq = line.indexOf('=');
-        if (eq <= 0)
-            continue;
-        const QByteArray key = line.left(eq);
-        const QByteArray value = line.mid(eq + 1);
+    forEachSetting(text, [&](const QByteArray &key, const QByteArray &value) {
         if (key == "owner")
             m.owner = value.toUInt();
         else if (key == "user")
@@ -107,7 +113,7 @@ ServiceMeta ServiceMeta::decode(const QByteArray &text)
             m.logCount = value.toUInt();
         else if (key == "log-timestamps")
             m.logTimestamps = value == "1";
-    }
+    });
     return m;
 }
 
@@ -129,12 +135,7 @@ std::optional<LoggingChange> LoggingChange::decode(const QByteArray &text)
     LoggingChange c;
     bool direction = false;
     bool want = false;
-    for (const QByteArray &line : text.split('\n')) {
-        const qsizetype eq = line.indexOf('=');
-        if (eq <= 0)
-            continue;
-        const QByteArray key = line.left(eq);
-        const QByteArray value = line.mid(eq + 1);
+    forEachSetting(text, [&](const QByteArray &key, const QByteArray &value) {
         if (key == "logging" && (value == "on" || value == "off")) {
             c.on = value == "on";
             direction = true;
@@ -152,7 +153,7 @@ std::optional<LoggingChange> LoggingChange::decode(const QByteArray &text)
             c.helper = static_cast<pid_t>(parts.value(0).toInt());
             c.helperStart = parts.value(1).toULongLong();
         }
-    }
+    });
     // An off change always names its stage, and a stage is one of ours: a dot-name
     // of the scan directory, never a path.
     if (!direction || !want || (!c.on && (!c.stage.startsWith(".tazuna-relog-") || c.stage.contains('/'))))
