@@ -41,6 +41,27 @@ ino_t inodeOf(const QString &path)
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
 }
 
+// A log directory "main" in a fresh folder and a pipe into it, as a logger finds them.
+struct JournalSetup {
+    QTemporaryDir tmp;
+    int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
+    int fds[2] = {-1, -1};
+    tz::LogDirConfig config;
+    JournalSetup()
+    {
+        config.path = "main";
+        if (::pipe(fds) != 0)
+            qFatal("pipe");
+    }
+    ~JournalSetup()
+    {
+        for (const int fd : {fds[0], fds[1], start})
+            if (fd >= 0)
+                ::close(fd);
+    }
+    QString file(const char *name) const { return tmp.filePath(QLatin1String("main/") + QLatin1String(name)); }
+};
+
 } // namespace
 
 class TestLogSource : public QObject {
@@ -49,13 +70,11 @@ class TestLogSource : public QObject {
 private slots:
     void batchLeavesThePipeOnlyIntoTheJournal()
     {
-        QTemporaryDir tmp;
-        const int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
-        int fds[2];
-        QVERIFY(::pipe(fds) == 0);
+        JournalSetup j;
+        const int start = j.start;
+        const int *fds = j.fds;
+        const tz::LogDirConfig &config = j.config;
         QuietHost host;
-        tz::LogDirConfig config;
-        config.path = "main";
         {
             auto dir = tz::LogDir::open(start, config, host);
             QVERIFY(dir);
@@ -67,23 +86,23 @@ private slots:
             QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{11});
             QCOMPARE(QByteArray(buf, 11), QByteArray("one\ntwo\nthr"));
             QCOMPARE(unread(fds[0]), 0); // out of the pipe …
-            const QString lock = tmp.filePath(QStringLiteral("main/lock"));
+            const QString lock = j.file("lock");
             QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize + 11)); // … and into the journal
             // Half of it written when the logger dies: no finish(), no close().
             (*dir)->put("one\n");
             (*dir)->flush();
             (*dir)->commit();
-            QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/current"))), qint64{4});
+            QCOMPARE(sizeOf(j.file("current")), qint64{4});
         }
-        const ino_t current = inodeOf(tmp.filePath(QStringLiteral("main/current")));
+        const ino_t current = inodeOf(j.file("current"));
         std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\nthr"));
         QVERIFY(replay->tail.empty());
         QCOMPARE(replay->stamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
         // Cut back to where the batch began, in the same file.
-        QCOMPARE(inodeOf(tmp.filePath(QStringLiteral("main/current"))), current);
-        QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/current"))), qint64{0});
+        QCOMPARE(inodeOf(j.file("current")), current);
+        QCOMPARE(sizeOf(j.file("current")), qint64{0});
 
         // The next logger marks the replay and carries the unfinished line into the next batch.
         {
@@ -112,24 +131,19 @@ private slots:
             (*dir)->close();
             source.finish();
         }
-        QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/lock"))), qint64{0});
+        QCOMPARE(sizeOf(j.file("lock")), qint64{0});
         QVERIFY(!tz::recoverJournal(start, {config}));
-        ::close(fds[0]);
-        ::close(fds[1]);
-        ::close(start);
     }
 
     // After commit() nothing is pending: a next logger leaves what was written
     // alone and only holds the carried line start again.
     void committedBatchIsNotReplayed()
     {
-        QTemporaryDir tmp;
-        const int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
-        int fds[2];
-        QVERIFY(::pipe(fds) == 0);
+        JournalSetup j;
+        const int start = j.start;
+        const int *fds = j.fds;
+        const tz::LogDirConfig &config = j.config;
         QuietHost host;
-        tz::LogDirConfig config;
-        config.path = "main";
         const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
         {
             auto dir = tz::LogDir::open(start, config, host);
@@ -142,17 +156,14 @@ private slots:
             (*dir)->flush();
             (*dir)->commit();
             source.commit();
-            QCOMPARE(sizeOf(tmp.filePath(QStringLiteral("main/lock"))), qint64(tz::journalHeaderSize));
+            QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
         }
         const std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
         QVERIFY(replay);
         QVERIFY(replay->data.empty());
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
         QCOMPARE(replay->tailStamp, stamp);
-        QCOMPARE(tz::test::readFile(tmp.filePath(QStringLiteral("main/current"))), QByteArray("one\n"));
-        ::close(fds[0]);
-        ::close(fds[1]);
-        ::close(start);
+        QCOMPARE(tz::test::readFile(j.file("current")), QByteArray("one\n"));
     }
 
     void rollBackFollowsARotation()

@@ -95,11 +95,7 @@ void TestRecovery::initTestCase()
     ::chmod(QFile::encodeName(m_work.path()).constData(), 0777);
     // A producer of numbered lines (a restart may repeat the last one, never skip one),
     // a service kept down that must never run, and one running under svc -o.
-    const QString counter = m_work.filePath(QStringLiteral("counter"));
-    // The counter is renamed into place: a kill between truncating and writing it
-    // would make the next run start again from 1.
-    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1.new; mv -f %1.new %1; "
-                                        "case $n in *0) sleep 0.01;; esac; done").arg(counter);
+    const QString code = numberedProducer(m_work.filePath(QStringLiteral("counter")));
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("fast"), foreground(code, QStringLiteral("tzalice")))), QString());
     const QString ran = m_work.filePath(QStringLiteral("resting-ran"));
     ParameterMap resting = foreground(QStringLiteral("echo ran >> %1; exec sleep 100000").arg(ran), QStringLiteral("tzalice"));

@@ -49,11 +49,7 @@ void TestSurvival::initTestCase()
     f = std::make_unique<HelperFixture>();
     QVERIFY(f->start());
     ::chmod(QFile::encodeName(m_work.path()).constData(), 0777);
-    const QString counter = m_work.filePath(QStringLiteral("counter"));
-    // The counter is renamed into place: a kill between truncating and writing it
-    // would make the next run start again from 1.
-    const QString code = QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1.new; mv -f %1.new %1; "
-                                        "case $n in *0) sleep 0.01;; esac; done").arg(counter);
+    const QString code = numberedProducer(m_work.filePath(QStringLiteral("counter")));
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("fast"), foreground(code, QStringLiteral("tzalice")))), QString());
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("slow"),
                                      foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzbob"), false))),

@@ -69,6 +69,17 @@ inline QList<int> processesIn(const QString &dir, const QByteArray &comm, const 
 inline QList<int> runCopies(const QString &serviceDir) { return processesIn(serviceDir, {}, "supervise"); }
 inline QList<int> supervisors(const QString &serviceDir) { return processesIn(serviceDir, "supervise"); }
 
+// A ./run body writing "n 1", "n 2", … as fast as it can, its count kept in the
+// file counter so that a restart goes on from there (and may repeat the last one).
+// The count is renamed into place: a kill between truncating and writing it would
+// make the next run start again from 1.
+inline QString numberedProducer(const QString &counter)
+{
+    return QStringLiteral("n=$(cat %1 2>/dev/null || echo 0); while :; do n=$((n+1)); echo n $n; echo $n > %1.new; mv -f %1.new %1; "
+                          "case $n in *0) sleep 0.01;; esac; done")
+        .arg(counter);
+}
+
 // The numbers of the lines "n NUMBER" (after a multilog stamp or not), in order.
 inline QList<int> numberedLines(const QByteArray &text)
 {
