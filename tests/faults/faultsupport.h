@@ -44,6 +44,8 @@ struct LineAudit {
     qint64 badFiles = 0;   // archives or current not ending in a newline, or with bad names
     qint64 split = 0;      // whole lines begun in one file and ended at the start of the next
     QString describe() const;
+    // Nothing torn, repeated, reordered or missing, and every file ends a line.
+    bool everyLineOnce() const { return torn == 0 && badFiles == 0 && duplicated == 0 && reordered == 0 && missing == 0; }
 };
 // lineLength: the producer's line length with its newline (its argument; 64 by default).
 LineAudit auditLog(const QString &logDir, int lineLength = 64);
