@@ -141,6 +141,24 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
         ::chmod(QFile::encodeName(actions + QLatin1Char('/') + f).constData(), 0644);
     writeFile(rules + QStringLiteral("/49-tazuna-test.rules"), rulesJs.toUtf8(), 0644);
 
+    // polkitd takes about 40 ms to load its rules and take its name here, but under
+    // a loaded CI run it once stalled for over 15 s between "Loading rules" and
+    // "Finished loading", before this project's helper was even started (cause
+    // not found; 200 starts in a row here took at most 40 ms). A stalled
+    // polkitd is stopped, what its threads were waiting in is logged, and a fresh
+    // one is started: a test needs a working authority, not that particular one.
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        if (launchPolkit(rules, actions))
+            return true;
+        qWarning("polkitd (attempt %d) did not finish loading within 10 s; its threads waited in: %s\nits log: %s",
+                 attempt, polkitWaitChannels().constData(), m_polkitLog.constData());
+        stopPolkit();
+    }
+    return false;
+}
+
+bool DbusHarness::launchPolkit(const QString &rules, const QString &actions)
+{
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), m_address);
     m_polkit = std::make_unique<QProcess>();
@@ -159,13 +177,25 @@ bool DbusHarness::startPolkit(const QString &rulesJs)
     m_polkit->start();
     if (!m_polkit->waitForStarted(5000))
         return false;
-    const bool loaded = waitFor([&] {
+    return waitFor([&] {
         m_polkitLog = readFile(polkitLog);
         return m_polkitLog.contains("Finished loading") && m_polkitLog.contains("Acquired the name");
-    }, 15000);
-    if (!loaded)
-        qWarning("polkitd: %s", m_polkitLog.constData());
-    return loaded;
+    }, 10000);
+}
+
+// "tid:wchan" for each thread of polkitd (unshare and sh exec into it, so it has
+// the QProcess's pid).
+QByteArray DbusHarness::polkitWaitChannels() const
+{
+    QByteArray out;
+    if (!m_polkit || m_polkit->processId() <= 0)
+        return "(not running)";
+    const QString task = QStringLiteral("/proc/%1/task").arg(m_polkit->processId());
+    for (const QString &tid : QDir(task).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        out += tid.toUtf8() + ':' + readFile(task + QLatin1Char('/') + tid + QStringLiteral("/wchan"))
+             + '/' + readFile(task + QLatin1Char('/') + tid + QStringLiteral("/comm")).trimmed() + ' ';
+    }
+    return out;
 }
 
 void DbusHarness::stopPolkit() { killAndReap(m_polkit); }

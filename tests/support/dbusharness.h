@@ -59,6 +59,9 @@ public:
     QByteArray runAs(const QString &user, const QStringList &command, int *exitCode = nullptr);
 
 private:
+    bool launchPolkit(const QString &rules, const QString &actions);
+    QByteArray polkitWaitChannels() const;
+
     QTemporaryDir m_dir;
     QString m_address;
     std::unique_ptr<QProcess> m_bus;
