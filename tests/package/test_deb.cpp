@@ -311,9 +311,20 @@ void TestDeb::activationFromInstalledFiles()
     m_polkit.setArguments(unshare + QStringList{QStringLiteral("/usr/lib/polkit-1/polkitd")});
     m_polkit.setProcessEnvironment(env);
     m_polkit.setProcessChannelMode(QProcess::MergedChannels);
-    m_polkit.start();
-    QVERIFY(m_polkit.waitForStarted());
-    QVERIFY2(waitFor([&] { return hasOwner(QStringLiteral("org.freedesktop.PolicyKit1")); }, 15000), m_polkit.readAll().constData());
+    // As in DbusHarness::startPolkit: a polkitd that stalls while loading (seen once
+    // under a loaded CI run) is replaced rather than failing the test.
+    bool polkitUp = false;
+    for (int attempt = 1; attempt <= 3 && !polkitUp; ++attempt) {
+        m_polkit.start();
+        QVERIFY(m_polkit.waitForStarted());
+        polkitUp = waitFor([&] { return hasOwner(QStringLiteral("org.freedesktop.PolicyKit1")); }, 10000);
+        if (!polkitUp) {
+            qWarning("polkitd (attempt %d) did not take its name within 10 s: %s", attempt, m_polkit.readAll().constData());
+            m_polkit.kill();
+            m_polkit.waitForFinished(5000);
+        }
+    }
+    QVERIFY(polkitUp);
 
     // Nobody has started the helper: the first call starts it by activation.
     QVERIFY(!hasOwner(QStringLiteral("org.tazuna.Helper1")));
