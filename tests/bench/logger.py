@@ -20,9 +20,14 @@ def make_input(path, lines, width):
             f.write("".join(f"{i:010d} {body}\n" for i in range(start, min(lines, start + 10000))).encode())
 
 
-def run_piped(argv, cwd, input_path, stdout_path=None):
+def run_piped(argv, cwd, input_path, stdout_path=None, from_file=False):
     """Runs argv in cwd with input_path piped into its stdin, as a service's output
     reaches its logger. Returns (wall s, CPU s, peak RSS KiB).
+
+    from_file: stdin is input_path itself instead of a pipe, and the RSS is None.
+    Our multilog keeps no journal for a file (reading a file takes nothing away
+    from anyone), so this measures what the journal costs and what the logger
+    would do without it.
 
     CPU comes from wait4(): the logger and every child it reaped (its processors).
     Peak RSS is VmHWM of the logger's own address space, read once all input is in
@@ -30,6 +35,10 @@ def run_piped(argv, cwd, input_path, stdout_path=None):
     forked from, which exec does not reset on Linux.
     """
     r, w = os.pipe()
+    if from_file:
+        os.close(w)
+        os.close(r)
+        r = os.open(input_path, os.O_RDONLY)
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -45,13 +54,15 @@ def run_piped(argv, cwd, input_path, stdout_path=None):
         finally:
             os._exit(127)
     os.close(r)
-    with open(input_path, "rb") as inp:
-        size = os.fstat(inp.fileno()).st_size
-        off = 0
-        while off < size:
-            off += os.sendfile(w, inp.fileno(), off, size - off)
-    hwm = kib(proc_status(pid).get("VmHWM", ""))
-    os.close(w)
+    hwm = None
+    if not from_file:
+        with open(input_path, "rb") as inp:
+            size = os.fstat(inp.fileno()).st_size
+            off = 0
+            while off < size:
+                off += os.sendfile(w, inp.fileno(), off, size - off)
+        hwm = kib(proc_status(pid).get("VmHWM", ""))
+        os.close(w)
     _, status, ru = os.wait4(pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
@@ -61,7 +72,7 @@ def run_piped(argv, cwd, input_path, stdout_path=None):
 
 def logger_argv(impl, bin_dir, stamp, size, processor):
     script = (["t"] if stamp else []) + [f"s{size}", "n10"] + ([f"!{processor}"] if processor else []) + ["./log"]
-    if impl == "tazuna":
+    if impl in ("tazuna", "tazuna_unjournalled"):
         return [str(bin_dir / "multilog")] + script
     if impl == "daemontools":
         return ["/usr/bin/multilog"] + script
@@ -147,6 +158,8 @@ def run(args):
                 inp = made[lines]
                 total = inp.stat().st_size
                 impls = ["tazuna", "daemontools", "s6"] + ([] if processor else ["runit"]) + ["cat", "cat_fsync"]
+                if figure == "t.16M":
+                    impls.append("tazuna_unjournalled")
                 work = Path(tempfile.mkdtemp(prefix="tazuna-bench-log-", dir=base))
                 res = {n: {"mbps": [], "lps": [], "cpu": [], "rss": []} for n in impls}
                 try:
@@ -158,11 +171,12 @@ def run(args):
                             if impl == "runit":
                                 (d / "log" / "config").write_text(f"s{size}\nn10\n")
                             argv = logger_argv(impl, args.bin, stamp, size, processor)
-                            wall, cpu, rss = run_piped(argv, d, inp, d / "log" / "current" if impl == "cat" else None)
+                            wall, cpu, rss = run_piped(argv, d, inp, d / "log" / "current" if impl == "cat" else None,
+                                                       from_file=impl == "tazuna_unjournalled")
                             res[impl]["mbps"].append(total / wall / 1e6)
                             res[impl]["lps"].append(lines / wall)
                             res[impl]["cpu"].append(cpu)
-                            res[impl]["rss"].append(rss / 1024.0)
+                            res[impl]["rss"].append(None if rss is None else rss / 1024.0)
                     ok, why = same_as_daemontools(work / "tazuna" / "log", work / "daemontools" / "log", bool(processor))
                 finally:
                     shutil.rmtree(work, ignore_errors=True)

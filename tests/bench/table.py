@@ -5,8 +5,6 @@
 import sys
 from collections import OrderedDict
 
-ORDER = ["tazuna", "daemontools", "runit", "s6", "cat", "cat_fsync", "filesystem"]
-
 
 def parse(lines):
     rows = OrderedDict()
@@ -30,8 +28,8 @@ def parse(lines):
 def main():
     rows = parse(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
     skip = ("lines", "cpu")  # lines/s mirrors MB/s and cpu_per_mb says it per byte
-    print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | cat + fsync | tazuna ÷ peer |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | cat + fsync | tazuna, no journal | tazuna ÷ peer |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for figure, row in rows.items():
         if figure.rsplit(".", 1)[-1] in skip:
             continue
@@ -41,7 +39,8 @@ def main():
         if row["target"]:
             ratios = (ratios + ", " if ratios else "") + f"target {row['target']}"
         print(f"| {figure} | {row['unit']} | {impls.get('tazuna', '')} | {impls.get('daemontools', '')} | "
-              f"{impls.get('runit', '')} | {impls.get('s6', '')} | {other} | {impls.get('cat_fsync', '')} | {ratios} |")
+              f"{impls.get('runit', '')} | {impls.get('s6', '')} | {other} | {impls.get('cat_fsync', '')} | "
+              f"{impls.get('tazuna_unjournalled', '')} | {ratios} |")
 
 
 if __name__ == "__main__":
