@@ -296,6 +296,10 @@ void TestOperations::togglesLoggingWithoutLosingLines()
     d.waitForFinished();
     for (const ExitInfo &e : d.value().exits)
         QVERIFY(e.signal != SIGPIPE);
+    // Down before `work` goes: a service still writing its counter there could
+    // make the folder again between the removal of its files and of itself.
+    QCOMPARE(errorOf(f->asAlice->Control(QStringLiteral("numbers"), QStringLiteral("stop"))), QString());
+    QVERIFY(f->waitState(QStringLiteral("numbers"), QStringLiteral("down")));
 }
 
 void TestOperations::listsAndPassesLogFiles()
