@@ -71,21 +71,18 @@ private slots:
     void batchLeavesThePipeOnlyIntoTheJournal()
     {
         JournalSetup j;
-        const int start = j.start;
-        const int *fds = j.fds;
-        const tz::LogDirConfig &config = j.config;
         QuietHost host;
         {
-            auto dir = tz::LogDir::open(start, config, host);
+            auto dir = tz::LogDir::open(j.start, j.config, host);
             QVERIFY(dir);
-            tz::LogSource source(fds[0], host.dirs, host);
+            tz::LogSource source(j.fds[0], host.dirs, host);
             QVERIFY(source.journalled());
-            QCOMPARE(::write(fds[1], "one\ntwo\nthr", 11), ssize_t{11});
+            QCOMPARE(::write(j.fds[1], "one\ntwo\nthr", 11), ssize_t{11});
             char buf[64];
             const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
             QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{11});
             QCOMPARE(QByteArray(buf, 11), QByteArray("one\ntwo\nthr"));
-            QCOMPARE(unread(fds[0]), 0); // out of the pipe …
+            QCOMPARE(unread(j.fds[0]), 0); // out of the pipe …
             const QString lock = j.file("lock");
             QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize + 11)); // … and into the journal
             // Half of it written when the logger dies: no finish(), no close().
@@ -95,7 +92,7 @@ private slots:
             QCOMPARE(sizeOf(j.file("current")), qint64{4});
         }
         const ino_t current = inodeOf(j.file("current"));
-        std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
+        std::optional<tz::LogReplay> replay = tz::recoverJournal(j.start, {j.config});
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\nthr"));
         QVERIFY(replay->tail.empty());
@@ -107,15 +104,15 @@ private slots:
         // The next logger marks the replay and carries the unfinished line into the next batch.
         {
             QuietHost second;
-            auto dir = tz::LogDir::open(start, config, second);
+            auto dir = tz::LogDir::open(j.start, j.config, second);
             QVERIFY(dir);
-            tz::LogSource source(fds[0], second.dirs, second);
+            tz::LogSource source(j.fds[0], second.dirs, second);
             source.replay(*replay);
-            QCOMPARE(::write(fds[1], "ee\n", 3), ssize_t{3});
+            QCOMPARE(::write(j.fds[1], "ee\n", 3), ssize_t{3});
             char buf[64];
             QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 2000, 0}), ssize_t{3});
         }
-        replay = tz::recoverJournal(start, {config});
+        replay = tz::recoverJournal(j.start, {j.config});
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
         QCOMPARE(replay->tailStamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
@@ -124,15 +121,15 @@ private slots:
         // A clean end empties the journal: the lock is as daemontools leaves it.
         {
             QuietHost third;
-            auto dir = tz::LogDir::open(start, config, third);
+            auto dir = tz::LogDir::open(j.start, j.config, third);
             QVERIFY(dir);
-            tz::LogSource source(fds[0], third.dirs, third);
+            tz::LogSource source(j.fds[0], third.dirs, third);
             source.replay(*replay);
             (*dir)->close();
             source.finish();
         }
         QCOMPARE(sizeOf(j.file("lock")), qint64{0});
-        QVERIFY(!tz::recoverJournal(start, {config}));
+        QVERIFY(!tz::recoverJournal(j.start, {j.config}));
     }
 
     // After commit() nothing is pending: a next logger leaves what was written
@@ -140,16 +137,13 @@ private slots:
     void committedBatchIsNotReplayed()
     {
         JournalSetup j;
-        const int start = j.start;
-        const int *fds = j.fds;
-        const tz::LogDirConfig &config = j.config;
         QuietHost host;
         const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
         {
-            auto dir = tz::LogDir::open(start, config, host);
+            auto dir = tz::LogDir::open(j.start, j.config, host);
             QVERIFY(dir);
-            tz::LogSource source(fds[0], host.dirs, host);
-            QCOMPARE(::write(fds[1], "one\nthr", 7), ssize_t{7});
+            tz::LogSource source(j.fds[0], host.dirs, host);
+            QCOMPARE(::write(j.fds[1], "one\nthr", 7), ssize_t{7});
             char buf[64];
             QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{7});
             (*dir)->put("one\n");
@@ -158,7 +152,7 @@ private slots:
             source.commit();
             QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
         }
-        const std::optional<tz::LogReplay> replay = tz::recoverJournal(start, {config});
+        const std::optional<tz::LogReplay> replay = tz::recoverJournal(j.start, {j.config});
         QVERIFY(replay);
         QVERIFY(replay->data.empty());
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Every helper operation end to end: real bus, real polkitd, real svscan/supervise/multilog.
 #include "helpertestbase.h"
+#include "treeprobe.h"
 
 #include <QElapsedTimer>
-#include <QRegularExpression>
 
 #include <csignal>
 
@@ -238,19 +238,6 @@ void TestOperations::signalsCrashesWithExitCodeAndSignal()
         QCOMPARE(errorOf(f->root->Remove(QLatin1String(n), true)), QString());
 }
 
-// Numbers in "n N" lines of text.
-static QList<int> numbers(const QByteArray &text)
-{
-    QList<int> out;
-    static const QRegularExpression re(QStringLiteral("(?:^|\\s)n (\\d+)$"));
-    for (const QByteArray &line : text.split('\n')) {
-        const auto m = re.match(QString::fromUtf8(line));
-        if (m.hasMatch())
-            out << m.captured(1).toInt();
-    }
-    return out;
-}
-
 void TestOperations::togglesLoggingWithoutLosingLines()
 {
     // The counter lives in a file so that it goes on across restarts; a line is
@@ -271,7 +258,7 @@ void TestOperations::togglesLoggingWithoutLosingLines()
     QVERIFY(f->find(QStringLiteral("numbers"))->logging);
     QVERIFY(f->waitState(QStringLiteral("numbers"), QStringLiteral("up")));
     const QString current = f->path(QStringLiteral("numbers/log/main/current"));
-    QVERIFY(waitFor([&] { return numbers(readFile(current)).size() > 30; }));
+    QVERIFY(waitFor([&] { return numberedLines(readFile(current)).size() > 30; }));
 
     QCOMPARE(errorOf(f->asAlice->SetLogging(QStringLiteral("numbers"), false)), QString());
     QVERIFY(!f->find(QStringLiteral("numbers"))->logging);
@@ -281,8 +268,8 @@ void TestOperations::togglesLoggingWithoutLosingLines()
 
     // Before, after: svscan's own output (the harness sends it to a file); between:
     // the log. Together they hold every number.
-    const QList<int> logged = numbers(readFile(current));
-    QList<int> all = numbers(readFile(f->harness.runDir() + QStringLiteral("/svscan.log"))) + logged;
+    const QList<int> logged = numberedLines(readFile(current));
+    QList<int> all = numberedLines(readFile(f->harness.runDir() + QStringLiteral("/svscan.log"))) + logged;
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
     QVERIFY(!logged.isEmpty());
