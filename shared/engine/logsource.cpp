@@ -70,8 +70,12 @@ bool preadAll(int fd, void *buf, std::size_t len, off_t at)
 
 // A directory's lock, opened for the journal and locked like LogDir does.
 struct LockedDir {
+    enum State { Absent, Locked, Busy };
     int dirFd = -1;
     int lockFd = -1;
+    LockedDir() = default;
+    LockedDir(const LockedDir &) = delete;
+    LockedDir &operator=(const LockedDir &) = delete;
     ~LockedDir()
     {
         if (lockFd >= 0)
@@ -79,38 +83,56 @@ struct LockedDir {
         if (dirFd >= 0)
             ::close(dirFd);
     }
-    bool open(int startDirFd, const std::string &path)
+    // Absent: no directory or no lock file, so no journal (LogDir::open reports
+    // what is wrong with a directory that cannot be opened). Busy: another
+    // process holds the lock, errno set.
+    State open(int startDirFd, const std::string &path)
     {
         dirFd = ::openat(startDirFd, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirFd < 0)
-            return false;
+            return Absent;
         lockFd = ::openat(dirFd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-        return lockFd >= 0 && ::flock(lockFd, LOCK_EX | LOCK_NB) == 0;
+        if (lockFd < 0)
+            return Absent;
+        return ::flock(lockFd, LOCK_EX | LOCK_NB) == 0 ? Locked : Busy;
     }
 };
 
 } // namespace
 
-std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDirConfig> &dirs)
+Result<std::optional<LogReplay>> recoverJournal(int startDirFd, const std::vector<LogDirConfig> &dirs)
 {
-    if (dirs.empty())
-        return std::nullopt;
-    LockedDir first;
-    if (!first.open(startDirFd, dirs.front().path))
-        return std::nullopt;
+    // Every directory is locked before anything is read or cut, and stays locked
+    // until all are done. A directory locked by someone else (a logger still
+    // running, or the processor child of a killed one, which holds the lock
+    // until its exec) is an error as in LogDir::open, not "nothing pending": a
+    // logger that carried on could find the lock free a moment later and empty
+    // a journal whose batch was never replayed.
+    std::vector<LockedDir> locked(dirs.size());
+    std::vector<bool> present(dirs.size());
+    for (std::size_t i = 0; i < dirs.size(); ++i) {
+        const LockedDir::State state = locked[i].open(startDirFd, dirs[i].path);
+        if (state == LockedDir::Busy)
+            return failure("lock directory " + dirs[i].path);
+        present[i] = state == LockedDir::Locked;
+    }
+    const std::optional<LogReplay> nothing;
+    if (dirs.empty() || !present.front())
+        return nothing;
+    const LockedDir &first = locked.front();
     struct stat st{};
     unsigned char h[fixedHeader];
     if (::fstat(first.lockFd, &st) < 0 || !S_ISREG(st.st_mode) || !preadAll(first.lockFd, h, sizeof h, 0)
         || std::memcmp(h, journalMagic, sizeof journalMagic) != 0)
-        return std::nullopt;
+        return nothing;
     const std::uint64_t offset = get64(h + 64);
     const std::uint32_t tailSize = get32(h + 56);
     const auto fileSize = static_cast<std::uint64_t>(st.st_size);
     if (tailSize > journalTailLimit || offset > journalMaxBatch || fileSize < journalHeaderSize)
-        return std::nullopt;
+        return nothing;
     const bool pending = fileSize > journalHeaderSize + offset;
     if ((!pending && tailSize == 0) || (pending && fileSize - journalHeaderSize - offset > journalMaxBatch))
-        return std::nullopt;
+        return nothing;
 
     LogReplay r;
     r.longLine = (get32(h + 60) & 1u) != 0;
@@ -122,17 +144,16 @@ std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDir
     r.data.resize(pending ? static_cast<std::size_t>(fileSize - journalHeaderSize - offset) : 0);
     if (!preadAll(first.lockFd, r.tail.data(), r.tail.size(), fixedHeader)
         || !preadAll(first.lockFd, r.data.data(), r.data.size(), static_cast<off_t>(journalHeaderSize + offset)))
-        return std::nullopt;
+        return nothing;
 
     LogDir::rollBack(first.dirFd, LogMark{get64(h + 16), get64(h + 24)});
     for (std::size_t i = 1; i < dirs.size(); ++i) {
-        LockedDir other;
         unsigned char m[markSize];
-        if (other.open(startDirFd, dirs[i].path) && preadAll(other.lockFd, m, sizeof m, 0)
+        if (present[i] && preadAll(locked[i].lockFd, m, sizeof m, 0)
             && std::memcmp(m, journalMagic, sizeof journalMagic) == 0 && get64(m + 8) == r.batch)
-            LogDir::rollBack(other.dirFd, LogMark{get64(m + 16), get64(m + 24)});
+            LogDir::rollBack(locked[i].dirFd, LogMark{get64(m + 16), get64(m + 24)});
     }
-    return r;
+    return std::optional<LogReplay>{std::move(r)};
 }
 
 LogSource::LogSource(int fd, std::vector<LogDir *> dirs, LogHost &host) : m_fd(fd), m_dirs(std::move(dirs)), m_host(host)

@@ -2,6 +2,7 @@
 // multilog's input, journalled so that a kill -9 of the logger neither loses nor repeats a line.
 #pragma once
 
+#include "diag.h"
 #include "logscript.h"
 #include "tai64n.h"
 
@@ -85,9 +86,10 @@ struct LogReplay {
 };
 
 // Before the directories are opened (and recovered as 0.76 does): cut every
-// directory back to its mark of the pending batch and return that batch. Nothing
-// pending, no journal, or a directory locked by another logger: nullopt.
-std::optional<LogReplay> recoverJournal(int startDirFd, const std::vector<LogDirConfig> &dirs);
+// directory back to its mark of the pending batch and return that batch; nullopt
+// when nothing is pending or there is no journal. A directory whose lock another
+// process holds is the Failure "lock directory PATH", as LogDir::open reports it.
+Result<std::optional<LogReplay>> recoverJournal(int startDirFd, const std::vector<LogDirConfig> &dirs);
 
 class LogSource {
 public:

@@ -92,7 +92,10 @@ int main(int argc, char **argv)
     tz::LogScript script = tz::parseLogScript(args);
     // What a killed logger had taken from the pipe but perhaps not written: its
     // directories are cut back to where that batch began, and it is done again.
-    const std::optional<tz::LogReplay> replay = tz::recoverJournal(startDir, script.dirs);
+    auto recovered = tz::recoverJournal(startDir, script.dirs);
+    if (!recovered)
+        diag.die(tz::exitTemporary, "unable to ", recovered.error());
+    const std::optional<tz::LogReplay> replay = std::move(*recovered);
     auto pipeline = tz::LogPipeline::open(std::move(script), startDir, host);
     if (!pipeline)
         diag.die(tz::exitTemporary, "unable to ", pipeline.error());

@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +61,14 @@ struct JournalSetup {
                 ::close(fd);
     }
     QString file(const char *name) const { return tmp.filePath(QLatin1String("main/") + QLatin1String(name)); }
+    // recoverJournal() on this directory, which must not fail.
+    std::optional<tz::LogReplay> recover() const
+    {
+        auto r = tz::recoverJournal(start, {config});
+        if (!r)
+            qFatal("recoverJournal: %s", r.error().describe().c_str());
+        return std::move(*r);
+    }
 };
 
 } // namespace
@@ -92,7 +101,7 @@ private slots:
             QCOMPARE(sizeOf(j.file("current")), qint64{4});
         }
         const ino_t current = inodeOf(j.file("current"));
-        std::optional<tz::LogReplay> replay = tz::recoverJournal(j.start, {j.config});
+        std::optional<tz::LogReplay> replay = j.recover();
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\nthr"));
         QVERIFY(replay->tail.empty());
@@ -112,7 +121,7 @@ private slots:
             char buf[64];
             QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 2000, 0}), ssize_t{3});
         }
-        replay = tz::recoverJournal(j.start, {j.config});
+        replay = j.recover();
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
         QCOMPARE(replay->tailStamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
@@ -129,7 +138,7 @@ private slots:
             source.finish();
         }
         QCOMPARE(sizeOf(j.file("lock")), qint64{0});
-        QVERIFY(!tz::recoverJournal(j.start, {j.config}));
+        QVERIFY(!j.recover());
     }
 
     // After commit() nothing is pending: a next logger leaves what was written
@@ -152,12 +161,52 @@ private slots:
             source.commit();
             QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
         }
-        const std::optional<tz::LogReplay> replay = tz::recoverJournal(j.start, {j.config});
+        const std::optional<tz::LogReplay> replay = j.recover();
         QVERIFY(replay);
         QVERIFY(replay->data.empty());
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
         QCOMPARE(replay->tailStamp, stamp);
         QCOMPARE(tz::test::readFile(j.file("current")), QByteArray("one\n"));
+    }
+
+    // A killed logger's processor child holds the directory's lock until its exec.
+    // A logger started then must not take the pending batch for nothing pending:
+    // a moment later the lock is free, it would open the directory and empty the
+    // journal, and the lines of that batch not yet written would be lost.
+    void lockedDirectoryIsNotRecoveredAround()
+    {
+        JournalSetup j;
+        QuietHost host;
+        {
+            auto dir = tz::LogDir::open(j.start, j.config, host);
+            QVERIFY(dir);
+            tz::LogSource source(j.fds[0], host.dirs, host);
+            QCOMPARE(::write(j.fds[1], "one\ntwo\n", 8), ssize_t{8});
+            char buf[64];
+            QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 1000, 5}), ssize_t{8});
+            (*dir)->put("one\n");
+            (*dir)->flush();
+            (*dir)->commit();
+        } // killed here: "two" is taken but not written
+        const QString lock = j.file("lock");
+        const qint64 pendingSize = sizeOf(lock);
+        QCOMPARE(pendingSize, qint64(tz::journalHeaderSize + 8));
+
+        const int holder = ::open(QFile::encodeName(lock).constData(), O_RDONLY);
+        QVERIFY(holder >= 0);
+        QCOMPARE(::flock(holder, LOCK_EX | LOCK_NB), 0);
+        const auto refused = tz::recoverJournal(j.start, {j.config});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().action, std::string("lock directory main"));
+        QCOMPARE(refused.error().err, EWOULDBLOCK);
+        QCOMPARE(sizeOf(lock), pendingSize); // still pending …
+        QCOMPARE(tz::test::readFile(j.file("current")), QByteArray("one\n")); // … and nothing cut
+        ::close(holder);
+
+        const std::optional<tz::LogReplay> replay = j.recover();
+        QVERIFY(replay);
+        QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\n"));
+        QCOMPARE(tz::test::readFile(j.file("current")), QByteArray());
     }
 
     void rollBackFollowsARotation()
