@@ -61,6 +61,28 @@ struct JournalSetup {
                 ::close(fd);
     }
     QString file(const char *name) const { return tmp.filePath(QLatin1String("main/") + QLatin1String(name)); }
+    // A logger that takes input from the pipe in one read stamped stamp, writes
+    // `written` of it to current, commits the batch in the journal too when
+    // commitBatch, and is killed (no finish(), no close()). false when a step
+    // did not do what it should.
+    bool takeWriteAndDie(const QByteArray &input, const char *written, const tz::Tai64n &stamp, bool commitBatch)
+    {
+        QuietHost host;
+        auto dir = tz::LogDir::open(start, config, host);
+        if (!dir)
+            return false;
+        tz::LogSource source(fds[0], host.dirs, host);
+        char buf[64];
+        if (::write(fds[1], input.constData(), input.size()) != input.size()
+            || source.fill(buf, sizeof buf, stamp) != input.size())
+            return false;
+        (*dir)->put(written);
+        (*dir)->flush();
+        (*dir)->commit();
+        if (commitBatch)
+            source.commit();
+        return true;
+    }
     // recoverJournal() on this directory, which must not fail.
     std::optional<tz::LogReplay> recover() const
     {
@@ -146,21 +168,9 @@ private slots:
     void committedBatchIsNotReplayed()
     {
         JournalSetup j;
-        QuietHost host;
         const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
-        {
-            auto dir = tz::LogDir::open(j.start, j.config, host);
-            QVERIFY(dir);
-            tz::LogSource source(j.fds[0], host.dirs, host);
-            QCOMPARE(::write(j.fds[1], "one\nthr", 7), ssize_t{7});
-            char buf[64];
-            QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{7});
-            (*dir)->put("one\n");
-            (*dir)->flush();
-            (*dir)->commit();
-            source.commit();
-            QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
-        }
+        QVERIFY(j.takeWriteAndDie("one\nthr", "one\n", stamp, true));
+        QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
         const std::optional<tz::LogReplay> replay = j.recover();
         QVERIFY(replay);
         QVERIFY(replay->data.empty());
@@ -176,18 +186,8 @@ private slots:
     void lockedDirectoryIsNotRecoveredAround()
     {
         JournalSetup j;
-        QuietHost host;
-        {
-            auto dir = tz::LogDir::open(j.start, j.config, host);
-            QVERIFY(dir);
-            tz::LogSource source(j.fds[0], host.dirs, host);
-            QCOMPARE(::write(j.fds[1], "one\ntwo\n", 8), ssize_t{8});
-            char buf[64];
-            QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 1000, 5}), ssize_t{8});
-            (*dir)->put("one\n");
-            (*dir)->flush();
-            (*dir)->commit();
-        } // killed here: "two" is taken but not written
+        // Killed with "two" taken but not written.
+        QVERIFY(j.takeWriteAndDie("one\ntwo\n", "one\n", tz::Tai64n{tz::tai64Epoch + 1000, 5}, false));
         const QString lock = j.file("lock");
         const qint64 pendingSize = sizeOf(lock);
         QCOMPARE(pendingSize, qint64(tz::journalHeaderSize + 8));
