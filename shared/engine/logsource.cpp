@@ -108,16 +108,15 @@ Result<std::optional<LogReplay>> recoverJournal(int startDirFd, const std::vecto
     // until its exec) is an error as in LogDir::open, not "nothing pending": a
     // logger that carried on could find the lock free a moment later and empty
     // a journal whose batch was never replayed.
+    // A directory whose lock is held here has a journal (lockFd >= 0); one
+    // without a lock file has none.
     std::vector<LockedDir> locked(dirs.size());
-    std::vector<bool> present(dirs.size());
     for (std::size_t i = 0; i < dirs.size(); ++i) {
-        const LockedDir::State state = locked[i].open(startDirFd, dirs[i].path);
-        if (state == LockedDir::Busy)
+        if (locked[i].open(startDirFd, dirs[i].path) == LockedDir::Busy)
             return failure("lock directory " + dirs[i].path);
-        present[i] = state == LockedDir::Locked;
     }
     const std::optional<LogReplay> nothing;
-    if (dirs.empty() || !present.front())
+    if (dirs.empty() || locked.front().lockFd < 0)
         return nothing;
     const LockedDir &first = locked.front();
     struct stat st{};
@@ -149,7 +148,7 @@ Result<std::optional<LogReplay>> recoverJournal(int startDirFd, const std::vecto
     LogDir::rollBack(first.dirFd, LogMark{get64(h + 16), get64(h + 24)});
     for (std::size_t i = 1; i < dirs.size(); ++i) {
         unsigned char m[markSize];
-        if (present[i] && preadAll(locked[i].lockFd, m, sizeof m, 0)
+        if (locked[i].lockFd >= 0 && preadAll(locked[i].lockFd, m, sizeof m, 0)
             && std::memcmp(m, journalMagic, sizeof journalMagic) == 0 && get64(m + 8) == r.batch)
             LogDir::rollBack(locked[i].dirFd, LogMark{get64(m + 16), get64(m + 24)});
     }
