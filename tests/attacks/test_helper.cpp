@@ -98,21 +98,6 @@ int fdCount(qint64 pid)
     return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
 }
 
-// Whether the logger's supervise has written the status that names its multilog.
-// multilog can write its first line before its supervise, which forked it, gets
-// the CPU back to say so: a snapshot taken in between sees that status change.
-bool loggerAnnounced(const QString &serviceDir)
-{
-    // daemontools' 18-byte status: TAI64N, then the pid in 4 bytes, least significant first.
-    const QByteArray status = readFile(serviceDir + QStringLiteral("/log/supervise/status"));
-    if (status.size() < 18)
-        return false;
-    quint32 pid = 0;
-    for (int i = 15; i >= 12; --i)
-        pid = (pid << 8) | quint8(status[i]);
-    return pid != 0;
-}
-
 qint64 rssKiB(qint64 pid)
 {
     const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
@@ -231,7 +216,10 @@ void TestAttacks::initTestCase()
     for (const char *s : {"steady", "alices", "bobs"}) {
         QVERIFY(f->waitState(QLatin1String(s), QStringLiteral("up")));
         QVERIFY(waitFor([&] { return readFile(f->path(QLatin1String(s) + QStringLiteral("/log/main/current"))).contains("started"); }));
-        QVERIFY(waitFor([&] { return loggerAnnounced(f->path(QLatin1String(s))); }));
+        // multilog can write its first line before its supervise, which forked it,
+        // gets the CPU back to write the status naming it: a snapshot taken in
+        // between would see that status change as if an attack had made it.
+        QVERIFY(waitFor([&] { return superviseStatusPid(f->path(QLatin1String(s) + QStringLiteral("/log"))) != 0; }));
     }
     // An archive as multilog leaves it: owned by the user it runs as.
     const QByteArray archive = QFile::encodeName(f->path(QStringLiteral("steady/log/main/@400000006000000000000001.s")));

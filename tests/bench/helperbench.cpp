@@ -25,7 +25,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -67,19 +66,6 @@ void printFigure(const char *figure, std::vector<double> v, const char *unit, co
     std::printf("bench %s impl=tazuna median=%.6g min=%.6g max=%.6g unit=%s n=%zu note=%s\n", figure, median, v.front(),
                 v.back(), unit, n, note);
     std::fflush(stdout);
-}
-
-quint32 statusPid(const QString &dir)
-{
-    QFile f(dir + QStringLiteral("/supervise/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray b = f.read(18);
-    if (b.size() < 18)
-        return 0;
-    quint32 pid = 0;
-    std::memcpy(&pid, b.constData() + 12, 4); // little-endian on the machines we run on
-    return pid;
 }
 
 } // namespace
@@ -128,7 +114,7 @@ int main(int argc, char **argv)
         const bool allUp = tz::test::waitFor(
             [&] {
                 for (int i = 0; i < services; ++i)
-                    if (!statusPid(scanDir + QStringLiteral("/s%1").arg(i, 4, 10, QLatin1Char('0'))))
+                    if (!tz::test::superviseStatusPid(scanDir + QStringLiteral("/s%1").arg(i, 4, 10, QLatin1Char('0'))))
                         return false;
                 return true;
             },

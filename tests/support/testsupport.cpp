@@ -91,6 +91,18 @@ QByteArray readFile(const QString &path)
     return f.readAll();
 }
 
+quint32 superviseStatusPid(const QString &serviceDir)
+{
+    // daemontools' 18-byte record: TAI64N, then the pid in 4 bytes, least significant first.
+    const QByteArray status = readFile(serviceDir + QStringLiteral("/supervise/status"));
+    if (status.size() < 18)
+        return 0;
+    quint32 pid = 0;
+    for (int i = 15; i >= 12; --i)
+        pid = (pid << 8) | quint8(status[i]);
+    return pid;
+}
+
 void writeFile(const QString &path, const QByteArray &content, int mode)
 {
     QFile f(path);

@@ -49,6 +49,10 @@ bool waitFor(const std::function<bool()> &cond, int timeoutMs = 10000);
 QByteArray readFile(const QString &path);
 void writeFile(const QString &path, const QByteArray &content, int mode = 0644);
 
+// The pid that serviceDir/supervise/status names: 0 when ./run is down or the
+// record is missing or short.
+quint32 superviseStatusPid(const QString &serviceDir);
+
 // An unprivileged test user: root ignores modes, so permission faults need one.
 struct TestUser {
     QString name;
