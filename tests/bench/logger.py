@@ -4,11 +4,12 @@ import gzip
 import os
 import re
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import emit_all, kib, log, proc_status, rotations
+from benchlib import emit, emit_all, kib, log, proc_status, rotations
 
 STAMP = re.compile(rb"^@[0-9a-f]{24} ", re.M)
 
@@ -74,6 +75,8 @@ def logger_argv(impl, bin_dir, stamp, size, processor):
     script = (["t"] if stamp else []) + [f"s{size}", "n10"] + ([f"!{processor}"] if processor else []) + ["./log"]
     if impl in ("tazuna", "tazuna_unjournalled"):
         return [str(bin_dir / "multilog")] + script
+    if impl in FLOORS:
+        return [str(bin_dir / "tazuna-loggerfloor"), FLOORS[impl], "log"]
     if impl == "daemontools":
         return ["/usr/bin/multilog"] + script
     if impl == "s6":
@@ -129,6 +132,10 @@ def fsync_cost(base: Path, reps: int):
     return out
 
 
+# The system calls of a logger alone, no line handled (tests/bench/loggerfloor.cpp):
+# what this machine allows a logger without and with multilog's journal.
+FLOORS = {"floor_plain": "plain", "floor_journal": "journal", "floor_journal_2threads": "journal2"}
+
 VARIANTS = [
     # figure, t, size, processor, lines (None: the full --lines)
     ("t.16M", True, 16777215, None, None),
@@ -159,7 +166,7 @@ def run(args):
                 total = inp.stat().st_size
                 impls = ["tazuna", "daemontools", "s6"] + ([] if processor else ["runit"]) + ["cat", "cat_fsync"]
                 if figure == "t.16M":
-                    impls.append("tazuna_unjournalled")
+                    impls += ["tazuna_unjournalled"] + list(FLOORS)
                 work = Path(tempfile.mkdtemp(prefix="tazuna-bench-log-", dir=base))
                 res = {n: {"mbps": [], "lps": [], "cpu": [], "rss": []} for n in impls}
                 try:
@@ -187,6 +194,12 @@ def run(args):
                 if not ok:
                     failures.append(name)
                 emit_all(f"{name}.throughput", {n: res[n]["mbps"] for n in impls}, "MB/s")
+                for floor in FLOORS:
+                    if floor in impls:
+                        # How far above daemontools' multilog this machine lets a
+                        # logger go at all: the ceiling of every ratio_vs_daemontools.
+                        ratio = statistics.median(res[floor]["mbps"]) / statistics.median(res["daemontools"]["mbps"])
+                        emit(f"{name}.throughput_floor", floor, res[floor]["mbps"], "MB/s", {"daemontools": ratio})
                 emit_all(f"{name}.lines", {n: res[n]["lps"] for n in impls}, "lines/s")
                 # Ratios below 1: less CPU or memory than the peer.
                 emit_all(f"{name}.cpu", {n: res[n]["cpu"] for n in impls}, "s")

@@ -20,16 +20,21 @@ def parse(lines):
             spread = f" ({kv['min']}–{kv['max']})" if "min" in kv and kv["min"] != kv["max"] else ""
             row["impls"][kv["impl"]] = value + spread
         if kv.get("impl") == "tazuna":
-            row["ratios"] = {k[len("ratio_vs_"):]: v for k, v in kv.items() if k.startswith("ratio_vs_")}
+            row["ratios"].update({k[len("ratio_vs_"):]: v for k, v in kv.items() if k.startswith("ratio_vs_")})
             row["target"] = kv.get("target", "")
+        elif kv.get("impl", "").startswith("floor_"):
+            # A floor's own ratios (throughput_floor): what this machine allows.
+            row["ratios"].update({f"{kv['impl']} ÷ {k[len('ratio_vs_'):]}": v for k, v in kv.items()
+                                  if k.startswith("ratio_vs_")})
     return rows
 
 
 def main():
     rows = parse(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
     skip = ("lines", "cpu")  # lines/s mirrors MB/s and cpu_per_mb says it per byte
-    print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | cat + fsync | tazuna, no journal | tazuna ÷ peer |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | cat + fsync | tazuna, no journal "
+          "| floor | floor, journal | floor, journal, 2 threads | tazuna ÷ peer |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for figure, row in rows.items():
         if figure.rsplit(".", 1)[-1] in skip:
             continue
@@ -40,7 +45,8 @@ def main():
             ratios = (ratios + ", " if ratios else "") + f"target {row['target']}"
         print(f"| {figure} | {row['unit']} | {impls.get('tazuna', '')} | {impls.get('daemontools', '')} | "
               f"{impls.get('runit', '')} | {impls.get('s6', '')} | {other} | {impls.get('cat_fsync', '')} | "
-              f"{impls.get('tazuna_unjournalled', '')} | {ratios} |")
+              f"{impls.get('tazuna_unjournalled', '')} | {impls.get('floor_plain', '')} | "
+              f"{impls.get('floor_journal', '')} | {impls.get('floor_journal_2threads', '')} | {ratios} |")
 
 
 if __name__ == "__main__":
