@@ -15,6 +15,30 @@
 
 using namespace tz;
 
+namespace {
+
+// A service directory's ./run that sleeps until it is stopped.
+bool writeSleepingRun(const QTemporaryDir &tmp)
+{
+    QFile run(tmp.filePath(QStringLiteral("run")));
+    if (!run.open(QIODevice::WriteOnly) || run.write("#!/bin/sh\nexec sleep 1000\n") < 0)
+        return false;
+    run.close();
+    return run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+}
+
+// A Supervisor on a directory fd, as the helper makes one.
+Supervisor::Options optionsFor(int dir)
+{
+    Supervisor::Options o;
+    o.dirFd = dir;
+    o.name = "svc";
+    o.execFailurePrefix = "test: unable to start svc/run: ";
+    return o;
+}
+
+} // namespace
+
 class TestSupervisor : public QObject {
     Q_OBJECT
 
@@ -77,11 +101,7 @@ private slots:
     {
         QFETCH(bool, down);
         QTemporaryDir tmp;
-        QFile run(tmp.filePath(QStringLiteral("run")));
-        QVERIFY(run.open(QIODevice::WriteOnly));
-        run.write("#!/bin/sh\nexec sleep 1000\n");
-        run.close();
-        run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QVERIFY(writeSleepingRun(tmp));
         if (down) {
             QFile d(tmp.filePath(QStringLiteral("down")));
             QVERIFY(d.open(QIODevice::WriteOnly));
@@ -93,11 +113,7 @@ private slots:
         // open() left is the expected one.
         const pid_t child = ::fork();
         if (child == 0) {
-            Supervisor::Options o;
-            o.dirFd = dir;
-            o.name = "svc";
-            o.execFailurePrefix = "test: unable to start svc/run: ";
-            Supervisor s(std::move(o));
+            Supervisor s(optionsFor(dir));
             if (!s.open())
                 ::_exit(2);
             const auto status = readStatusFile(dir);
@@ -125,21 +141,13 @@ private slots:
     void runsOnADirectoryFd()
     {
         QTemporaryDir tmp;
-        QFile run(tmp.filePath(QStringLiteral("run")));
-        QVERIFY(run.open(QIODevice::WriteOnly));
-        run.write("#!/bin/sh\nexec sleep 1000\n");
-        run.close();
-        run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QVERIFY(writeSleepingRun(tmp));
         const int dir = ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         QVERIFY(dir >= 0);
 
         const pid_t child = ::fork();
         if (child == 0) {
-            Supervisor::Options o;
-            o.dirFd = dir;
-            o.name = "svc";
-            o.execFailurePrefix = "test: unable to start svc/run: ";
-            Supervisor s(std::move(o));
+            Supervisor s(optionsFor(dir));
             if (!s.open())
                 ::_exit(2);
             ::_exit(s.run().ok() ? 0 : 3);
