@@ -299,8 +299,8 @@ Done Supervisor::open()
     // that the first status written already names its pid. 0.76 writes a "down"
     // status first and the "up" one a moment later: one more file created and one
     // more freed per service. Where creating files is slow (ext4 without a journal
-    // checks every inode freed in the last minute before it hands one out) that is
-    // a seventh of the time it takes to bring up a tree of services. Whoever opens
+    // checks every inode freed in the last few minutes before it hands one out)
+    // that is a seventh of the time it takes to bring up a tree of services. Whoever opens
     // ok still finds a status. Should opening ok fail, the process already started
     // is in supervise/child, and the next supervise adopts it.
     if (tryAdopt()) {
