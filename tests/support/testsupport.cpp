@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Helpers shared by the tests: where the programs are, running them, waiting with a deadline.
+// The engine before Qt, whose emit macro would rewrite the engine's Diag::emit.
+#include "status.h"
+
 #include "testsupport.h"
 
 #include <QCoreApplication>
@@ -93,14 +96,10 @@ QByteArray readFile(const QString &path)
 
 quint32 superviseStatusPid(const QString &serviceDir)
 {
-    // daemontools' 18-byte record: TAI64N, then the pid in 4 bytes, least significant first.
-    const QByteArray status = readFile(serviceDir + QStringLiteral("/supervise/status"));
-    if (status.size() < 18)
-        return 0;
-    quint32 pid = 0;
-    for (int i = 15; i >= 12; --i)
-        pid = (pid << 8) | quint8(status[i]);
-    return pid;
+    const QByteArray bytes = readFile(serviceDir + QStringLiteral("/supervise/status"));
+    const auto status = tz::decodeStatus(
+        std::span(reinterpret_cast<const unsigned char *>(bytes.constData()), static_cast<std::size_t>(bytes.size())));
+    return status ? status->pid : 0;
 }
 
 void writeFile(const QString &path, const QByteArray &content, int mode)
