@@ -17,14 +17,17 @@ using namespace tz;
 
 namespace {
 
-// A service directory's ./run that sleeps until it is stopped.
-bool writeSleepingRun(const QTemporaryDir &tmp)
+// tmp made a service directory whose ./run sleeps until it is stopped, opened as
+// the helper opens one: its fd, or -1.
+int sleepingServiceDir(const QTemporaryDir &tmp)
 {
     QFile run(tmp.filePath(QStringLiteral("run")));
     if (!run.open(QIODevice::WriteOnly) || run.write("#!/bin/sh\nexec sleep 1000\n") < 0)
-        return false;
+        return -1;
     run.close();
-    return run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (!run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+        return -1;
+    return ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 // A Supervisor on a directory fd, as the helper makes one.
@@ -101,13 +104,12 @@ private slots:
     {
         QFETCH(bool, down);
         QTemporaryDir tmp;
-        QVERIFY(writeSleepingRun(tmp));
+        const int dir = sleepingServiceDir(tmp);
+        QVERIFY(dir >= 0);
         if (down) {
             QFile d(tmp.filePath(QStringLiteral("down")));
             QVERIFY(d.open(QIODevice::WriteOnly));
         }
-        const int dir = ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        QVERIFY(dir >= 0);
 
         // In a child, which reaps what open() started: exit 0 when the status that
         // open() left is the expected one.
@@ -141,8 +143,7 @@ private slots:
     void runsOnADirectoryFd()
     {
         QTemporaryDir tmp;
-        QVERIFY(writeSleepingRun(tmp));
-        const int dir = ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        const int dir = sleepingServiceDir(tmp);
         QVERIFY(dir >= 0);
 
         const pid_t child = ::fork();
