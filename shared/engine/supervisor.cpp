@@ -295,22 +295,9 @@ Done Supervisor::open()
     else
         report(located("read", paths::exits, log.error().err));
 
-    // A service that is to run now is started here, before supervise/ok exists, so
-    // that the first status written already names its pid. 0.76 writes a "down"
-    // status first and the "up" one a moment later: one more file created and one
-    // more freed per service. Where creating files is slow (ext4 without a journal
-    // checks every inode freed in the last few minutes before it hands one out)
-    // that is a seventh of the time it takes to bring up a tree of services. Whoever opens
-    // ok still finds a status. Should opening ok fail, the process already started
-    // is in supervise/child, and the next supervise adopts it.
-    if (tryAdopt()) {
-        announce();
-    } else if (m_want == Want::Up) {
-        spawn();
-    } else {
+    if (!tryAdopt())
         m_since = Tai64n::now();
-        announce();
-    }
+    announce();
 
     ::mkfifoat(m_o.dirFd, paths::ok, 0600);
     m_okRead = ::openat(m_o.dirFd, paths::ok, O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -15,33 +15,6 @@
 
 using namespace tz;
 
-namespace {
-
-// tmp made a service directory whose ./run sleeps until it is stopped, opened as
-// the helper opens one: its fd, or -1.
-int sleepingServiceDir(const QTemporaryDir &tmp)
-{
-    QFile run(tmp.filePath(QStringLiteral("run")));
-    if (!run.open(QIODevice::WriteOnly) || run.write("#!/bin/sh\nexec sleep 1000\n") < 0)
-        return -1;
-    run.close();
-    if (!run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
-        return -1;
-    return ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-}
-
-// A Supervisor on a directory fd, as the helper makes one.
-Supervisor::Options optionsFor(int dir)
-{
-    Supervisor::Options o;
-    o.dirFd = dir;
-    o.name = "svc";
-    o.execFailurePrefix = "test: unable to start svc/run: ";
-    return o;
-}
-
-} // namespace
-
 class TestSupervisor : public QObject {
     Q_OBJECT
 
@@ -90,65 +63,26 @@ private slots:
         QVERIFY(!processFacts(child).has_value());
     }
 
-    // A service that is to run is started by open() itself, so that the first status
-    // written names its pid (one status file fewer to create than 0.76's "down, then
-    // up"); one with a down file is not started, and its status says so.
-    void firstStatusNamesThePid_data()
-    {
-        QTest::addColumn<bool>("down");
-        QTest::newRow("to run") << false;
-        QTest::newRow("down file") << true;
-    }
-
-    void firstStatusNamesThePid()
-    {
-        QFETCH(bool, down);
-        QTemporaryDir tmp;
-        const int dir = sleepingServiceDir(tmp);
-        QVERIFY(dir >= 0);
-        if (down) {
-            QFile d(tmp.filePath(QStringLiteral("down")));
-            QVERIFY(d.open(QIODevice::WriteOnly));
-        }
-
-        // In a child, which reaps what open() started: exit 0 when the status that
-        // open() left is the expected one.
-        const pid_t child = ::fork();
-        if (child == 0) {
-            Supervisor s(optionsFor(dir));
-            if (!s.open())
-                ::_exit(2);
-            const auto status = readStatusFile(dir);
-            if (!status.ok() || !status->status)
-                ::_exit(3);
-            const std::uint32_t pid = status->status->pid;
-            const bool childRecorded = ::faccessat(dir, "supervise/child", F_OK, 0) == 0;
-            if (pid != 0) {
-                ::kill(static_cast<pid_t>(pid), SIGKILL);
-                ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
-            }
-            if (down)
-                ::_exit(pid == 0 && !childRecorded && status->status->want == Want::Down ? 0 : 4);
-            ::_exit(pid != 0 && childRecorded ? 0 : 5);
-        }
-        int ws = 0;
-        QCOMPARE(::waitpid(child, &ws, 0), child);
-        QVERIFY(WIFEXITED(ws));
-        QCOMPARE(WEXITSTATUS(ws), 0);
-        ::close(dir);
-    }
-
     // The helper will drive a Supervisor on a directory fd, without chdir: run one in
     // a child process that way and talk to it through the fifo protocol.
     void runsOnADirectoryFd()
     {
         QTemporaryDir tmp;
-        const int dir = sleepingServiceDir(tmp);
+        QFile run(tmp.filePath(QStringLiteral("run")));
+        QVERIFY(run.open(QIODevice::WriteOnly));
+        run.write("#!/bin/sh\nexec sleep 1000\n");
+        run.close();
+        run.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const int dir = ::open(QFile::encodeName(tmp.path()).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         QVERIFY(dir >= 0);
 
         const pid_t child = ::fork();
         if (child == 0) {
-            Supervisor s(optionsFor(dir));
+            Supervisor::Options o;
+            o.dirFd = dir;
+            o.name = "svc";
+            o.execFailurePrefix = "test: unable to start svc/run: ";
+            Supervisor s(std::move(o));
             if (!s.open())
                 ::_exit(2);
             ::_exit(s.run().ok() ? 0 : 3);
