@@ -6,6 +6,7 @@
 #include "logmodel.h"
 
 #include <QDateTime>
+#include <QTimer>
 #include <QWidget>
 
 class QAction;
@@ -57,6 +58,7 @@ private:
     void exportToFile();
     void scrollToEndIfFollowing();
     void jumpIfPending();
+    void showProgress();
 
     QString m_service;
     LogIndex *m_index;
@@ -73,6 +75,7 @@ private:
     QLabel *m_status;
     QLabel *m_matches;
     QProgressBar *m_progress;
+    QTimer m_progressTimer; // coalesces the index's progress into a few updates a second
     QList<qint64> m_crashTimes;
     QString m_error;
     bool m_crashJumpPending = false;

@@ -9,6 +9,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -59,6 +60,10 @@ public:
     int linesInFile(int file) const;
     QByteArray rawLine(int row) const;
     bool isIndexing() const { return m_pendingScans > 0; }
+    // Bytes indexed so far and the bytes the files held when they were set (or more, once
+    // current has grown past that): what progress() last reported.
+    qint64 indexedBytes() const { return m_scannedBytes; }
+    qint64 knownBytes() const { return std::max(m_totalBytes, m_scannedBytes); }
 
     // Watches the last source when it is "current": new lines are indexed as multilog
     // writes them; a rotation emits currentRotated() so the caller can reopen the directory.

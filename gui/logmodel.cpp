@@ -128,6 +128,7 @@ std::vector<int> LogModel::searchSlice(const SearchSlice &slice, const SearchPat
 
 LogModel::LogModel(LogIndex *index, QObject *parent) : QAbstractTableModel(parent), m_index(index)
 {
+    m_searchPool.setObjectName(QStringLiteral("log search"));
     connect(index, &LogIndex::aboutToReset, this, [this] {
         beginResetModel();
         m_cache.clear();
@@ -154,6 +155,12 @@ LogModel::LogModel(LogIndex *index, QObject *parent) : QAbstractTableModel(paren
         if (!m_search.pattern().isEmpty() && m_search.isValid())
             continueSearch();
     });
+}
+
+LogModel::~LogModel()
+{
+    // The running pass stops at its next chunk; m_searchPool's destructor waits for it.
+    stopSearch();
 }
 
 int LogModel::rowCount(const QModelIndex &parent) const
@@ -368,7 +375,7 @@ void LogModel::continueSearch()
         continueSearch();
     });
     // One task per file, so the files are read on all cores at once.
-    watcher->setFuture(QtConcurrent::mapped(slices, [pattern = m_pattern, cancel = m_cancel](const SearchSlice &slice) {
+    watcher->setFuture(QtConcurrent::mapped(&m_searchPool, slices, [pattern = m_pattern, cancel = m_cancel](const SearchSlice &slice) {
         return searchSlice(slice, pattern, cancel);
     }));
 }

@@ -9,6 +9,7 @@
 #include <QCache>
 #include <QFutureWatcher>
 #include <QRegularExpression>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -29,6 +30,7 @@ public:
     };
 
     explicit LogModel(LogIndex *index, QObject *parent = nullptr);
+    ~LogModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -44,6 +46,8 @@ public:
     QRegularExpression search() const { return m_search; }
     bool searchValid() const { return m_search.isValid(); }
     bool searching() const { return m_watcher != nullptr; }
+    // The threads searches run on (for tests that hold a search back).
+    QThreadPool *searchPool() { return &m_searchPool; }
     int matchCount() const { return static_cast<int>(m_matches.size()); }
     // Shows only matching lines while a search is set.
     void setFilter(bool on);
@@ -101,6 +105,10 @@ private:
     std::vector<int> m_matches; // sorted source rows, flattened from m_fileMatches
     QFutureWatcher<std::vector<int>> *m_watcher = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    // Searches run here, not in QThreadPool::globalInstance(): Qt's raster engine splits
+    // large fills over the global pool and waits for them while painting, so a search
+    // holding all of its threads froze every repaint until a file was read (up to 380 ms).
+    QThreadPool m_searchPool;
 };
 
 } // namespace tz

@@ -8,6 +8,7 @@
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QTableView>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTemporaryDir>
 #include <QThreadPool>
@@ -254,15 +255,23 @@ void TestLogBrowser::searchSeesLinesArrivingDuringIt()
     QTRY_VERIFY(!browser.index()->isIndexing());
     QCOMPARE(browser.index()->lineCount(), 2001);
 
-    // The search's worker waits behind a task that holds the only pool thread, so the new
+    // The search's worker waits behind a task that holds the only search thread, so the new
     // lines below are indexed while the search is certainly still running.
-    QThreadPool *pool = QThreadPool::globalInstance();
+    QThreadPool *pool = browser.model()->searchPool();
     const int threads = pool->maxThreadCount();
     pool->setMaxThreadCount(1);
     QSemaphore release;
     pool->start([&release] { release.acquire(); });
+    // A failed check below returns at once: the held thread is let go then too, or the
+    // model's destructor would wait for it forever.
+    const auto letGo = qScopeGuard([&release] { release.release(); });
     browser.search(QStringLiteral("warning"), false);
     QVERIFY(browser.model()->searching());
+    // Qt paints large areas with the help of the global pool and waits for it: a search
+    // must leave that pool free, or every repaint waits for the search.
+    QSemaphore painted;
+    QThreadPool::globalInstance()->start([&painted] { painted.release(); });
+    QVERIFY(painted.tryAcquire(1, 5000));
     QFile f(current);
     QVERIFY(f.open(QIODevice::Append));
     f.write(stamp(t0 + 6000) + " warning arrived 1\n" + stamp(t0 + 6001) + " fine\n" + stamp(t0 + 6002) + " warning arrived 2\n");
