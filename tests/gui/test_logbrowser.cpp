@@ -10,6 +10,7 @@
 #include <QTableView>
 #include <QScopeGuard>
 #include <QSemaphore>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QtTest>
@@ -53,6 +54,7 @@ private slots:
     void exportsSelection();
     void searchSeesLinesArrivingDuringIt_data();
     void searchSeesLinesArrivingDuringIt();
+    void longLineShowsAllThatFits();
     void largeLogStaysResponsive();
 };
 
@@ -293,6 +295,43 @@ void TestLogBrowser::searchSeesLinesArrivingDuringIt()
     f.close();
     QTRY_COMPARE(browser.model()->matchCount(), 24);
     QCOMPARE(browser.model()->rowCount(), filter ? 24 : 2005);
+}
+
+void TestLogBrowser::longLineShowsAllThatFits()
+{
+    // The delegate draws only the start of a line that can show; a 16 KiB line must
+    // look exactly like its first 400 characters, which are wider than the column.
+    QTemporaryDir dir;
+    QByteArray body;
+    for (int i = 0; body.size() < 16000; ++i)
+        body += QByteArray::number(i) + ' ';
+    const QByteArray start = body.left(400);
+    tz::test::writeFile(dir.filePath(QStringLiteral("current")),
+                        stamp(t0) + ' ' + body + '\n' + stamp(t0) + " filler\n" + stamp(t0) + ' ' + start + '\n');
+    LogBrowser browser(QStringLiteral("demo"));
+    browser.setFollow(false);
+    browser.resize(900, 400);
+    browser.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&browser));
+    browser.setSources(openAll(dir.path(), {QStringLiteral("current")}));
+    QTRY_COMPARE(browser.model()->rowCount(), 3);
+    QTableView *view = browser.view();
+    const QRect longCell = view->visualRect(browser.model()->index(0, LogModel::TextColumn));
+    const QRect shortCell = view->visualRect(browser.model()->index(2, LogModel::TextColumn));
+    QVERIFY(longCell.width() > 100);
+    // 400 characters are wider than the column: the short line fills it too.
+    QVERIFY(view->fontMetrics().horizontalAdvance(QString::fromLatin1(start)) > longCell.width());
+    const QImage a = view->viewport()->grab(longCell).toImage();
+    const QImage b = view->viewport()->grab(shortCell).toImage();
+    QCOMPARE(a, b);
+    // And the text runs to the cell's right edge: the band just left of it holds
+    // glyph pixels, not the background alone.
+    const QImage band = a.copy(a.width() - 40, 0, 30, a.height());
+    QSet<QRgb> colours;
+    for (int y = 0; y < band.height(); ++y)
+        for (int x = 0; x < band.width(); ++x)
+            colours.insert(band.pixel(x, y));
+    QVERIFY2(colours.size() > 1, "the end of the cell is empty: the line was cut before the column's edge");
 }
 
 void TestLogBrowser::largeLogStaysResponsive()
