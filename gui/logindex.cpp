@@ -291,7 +291,7 @@ void LogIndex::applyScanned(quint64 generation, int file, std::vector<quint32> s
         f.end = std::max(f.end, end);
     }
     m_scannedBytes += std::max<qint64>(0, f.end - before);
-    emit progress(m_scannedBytes, std::max(m_totalBytes, m_scannedBytes));
+    emit progress(indexedBytes(), knownBytes());
     if (!done)
         return;
     f.scanning = false;

@@ -61,7 +61,7 @@ public:
     QByteArray rawLine(int row) const;
     bool isIndexing() const { return m_pendingScans > 0; }
     // Bytes indexed so far and the bytes the files held when they were set (or more, once
-    // current has grown past that): what progress() last reported.
+    // current has grown past that): what progress() reports.
     qint64 indexedBytes() const { return m_scannedBytes; }
     qint64 knownBytes() const { return std::max(m_totalBytes, m_scannedBytes); }
 
