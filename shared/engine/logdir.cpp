@@ -361,7 +361,7 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
 // The rest is left for finishRotation(), so that output goes on meanwhile.
 //
 // With a processor, previous waits for it until the logger has committed the
-// batch it is in (LogSource::commit): a processor's archive cannot be cut back,
+// batch it is in (LogSource::written): a processor's archive cannot be cut back,
 // so if it were made from a batch that a next logger replays, that batch would
 // be written twice. (Two rotations in one batch run the first processor then.)
 //

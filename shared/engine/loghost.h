@@ -30,7 +30,7 @@ public:
     virtual void alert(std::string_view lines) = 0;
 
     // A log directory is open and recovered, in script order: multilog's input
-    // journal (LogSource) marks each one before every batch.
+    // journal (LogSource) marks each one at every commit.
     virtual void opened(LogDir &) {}
 };
 

@@ -11,18 +11,29 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace tz {
 
 namespace {
 
-constexpr char journalMagic[8] = {'t', 'z', 'j', 'r', 'n', 'l', '1', '\n'};
+constexpr char journalMagic[8] = {'t', 'z', 'j', 'r', 'n', 'l', '2', '\n'};
+// The format of one pending batch, which a logger before the stamp table left.
+constexpr char journalMagicV1[8] = {'t', 'z', 'j', 'r', 'n', 'l', '1', '\n'};
 constexpr std::size_t markSize = 32;
 constexpr std::size_t fixedHeader = 72;
-// More than any batch a logger takes at once; a longer pending area is not ours.
-constexpr std::uint64_t journalMaxBatch = 16 * 1024 * 1024;
+constexpr std::size_t stampTable = fixedHeader + journalTailLimit;
+constexpr std::size_t stampEntry = 8 + 12;
+constexpr std::size_t headerUsed = stampTable + journalStamps * stampEntry;
+static_assert(headerUsed <= journalHeaderSize);
+// A busy logger's data area grows to this before the taker waits for everything
+// pending to be written and empties it; an idle one is emptied at once (giveBack).
+constexpr std::uint64_t journalWrap = 16 * 1024 * 1024;
+// Far more than a logger's journal ever holds; a larger offset or pending area is not ours.
+constexpr std::uint64_t journalLimit = 64 * 1024 * 1024;
 
 void put64(unsigned char *p, std::uint64_t v)
 {
@@ -52,6 +63,12 @@ std::uint32_t get32(const unsigned char *p)
     return v;
 }
 
+std::uint64_t pageSize()
+{
+    static const auto size = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    return size;
+}
+
 bool preadAll(int fd, void *buf, std::size_t len, off_t at)
 {
     auto *p = static_cast<char *>(buf);
@@ -66,6 +83,15 @@ bool preadAll(int fd, void *buf, std::size_t len, off_t at)
         at += r;
     }
     return true;
+}
+
+// No batch begins at an unused entry of the stamp table.
+constexpr std::uint64_t noStamp = ~std::uint64_t{0};
+
+void clearStamps(unsigned char *header)
+{
+    for (std::size_t i = 0; i < journalStamps; ++i)
+        put64(header + stampTable + i * stampEntry, noStamp);
 }
 
 // A directory's lock, opened for the journal and locked like LogDir does.
@@ -120,36 +146,66 @@ Result<std::optional<LogReplay>> recoverJournal(int startDirFd, const std::vecto
         return nothing;
     const LockedDir &first = locked.front();
     struct stat st{};
-    unsigned char h[fixedHeader];
-    if (::fstat(first.lockFd, &st) < 0 || !S_ISREG(st.st_mode) || !preadAll(first.lockFd, h, sizeof h, 0)
-        || std::memcmp(h, journalMagic, sizeof journalMagic) != 0)
+    unsigned char h[headerUsed];
+    if (::fstat(first.lockFd, &st) < 0 || !S_ISREG(st.st_mode)
+        || static_cast<std::uint64_t>(st.st_size) < journalHeaderSize || !preadAll(first.lockFd, h, sizeof h, 0))
+        return nothing;
+    const bool v1 = std::memcmp(h, journalMagicV1, sizeof journalMagicV1) == 0;
+    if (!v1 && std::memcmp(h, journalMagic, sizeof journalMagic) != 0)
         return nothing;
     const std::uint64_t offset = get64(h + 64);
     const std::uint32_t tailSize = get32(h + 56);
-    const auto fileSize = static_cast<std::uint64_t>(st.st_size);
-    if (tailSize > journalTailLimit || offset > journalMaxBatch || fileSize < journalHeaderSize)
+    const std::uint64_t dataSize = static_cast<std::uint64_t>(st.st_size) - journalHeaderSize;
+    if (tailSize > journalTailLimit || offset > journalLimit)
         return nothing;
-    const bool pending = fileSize > journalHeaderSize + offset;
-    if ((!pending && tailSize == 0) || (pending && fileSize - journalHeaderSize - offset > journalMaxBatch))
+    const bool pending = dataSize > offset;
+    if ((!pending && tailSize == 0) || (pending && dataSize - offset > journalLimit))
         return nothing;
 
     LogReplay r;
     r.longLine = (get32(h + 60) & 1u) != 0;
     r.batch = get64(h + 8);
     r.offset = offset;
-    r.stamp = unpackTai64n(h + 32);
     r.tailStamp = unpackTai64n(h + 44);
     r.tail.resize(tailSize);
-    r.data.resize(pending ? static_cast<std::size_t>(fileSize - journalHeaderSize - offset) : 0);
+    r.data.resize(pending ? static_cast<std::size_t>(dataSize - offset) : 0);
     if (!preadAll(first.lockFd, r.tail.data(), r.tail.size(), fixedHeader)
         || !preadAll(first.lockFd, r.data.data(), r.data.size(), static_cast<off_t>(journalHeaderSize + offset)))
         return nothing;
+    if (pending) {
+        // Each pending batch begins at an entry of the stamp table (entries of
+        // batches written already lie before P; the table is cleared whenever
+        // the data area is emptied).
+        std::vector<std::pair<std::uint64_t, Tai64n>> starts;
+        if (v1) {
+            starts.emplace_back(offset, unpackTai64n(h + 32));
+        } else {
+            for (std::size_t i = 0; i < journalStamps; ++i) {
+                const unsigned char *e = h + stampTable + i * stampEntry;
+                const std::uint64_t at = get64(e);
+                if (at >= offset && at < dataSize)
+                    starts.emplace_back(at, unpackTai64n(e + 8));
+            }
+            std::sort(starts.begin(), starts.end(),
+                      [](const auto &a, const auto &b) { return a.first < b.first; });
+            if (starts.empty())
+                return nothing;
+            starts.front().first = offset; // there is one at P unless the file was damaged
+        }
+        for (std::size_t i = 0; i < starts.size(); ++i) {
+            const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1].first : dataSize;
+            if (end > starts[i].first)
+                r.parts.push_back({static_cast<std::size_t>(end - starts[i].first), starts[i].second});
+        }
+    }
 
     LogDir::rollBack(first.dirFd, LogMark{get64(h + 16), get64(h + 24)});
     for (std::size_t i = 1; i < dirs.size(); ++i) {
         unsigned char m[markSize];
         if (locked[i].lockFd >= 0 && preadAll(locked[i].lockFd, m, sizeof m, 0)
-            && std::memcmp(m, journalMagic, sizeof journalMagic) == 0 && get64(m + 8) == r.batch)
+            && (std::memcmp(m, journalMagic, sizeof journalMagic) == 0
+                || std::memcmp(m, journalMagicV1, sizeof journalMagicV1) == 0)
+            && get64(m + 8) == r.batch)
             LogDir::rollBack(locked[i].dirFd, LogMark{get64(m + 16), get64(m + 24)});
     }
     return std::optional<LogReplay>{std::move(r)};
@@ -164,9 +220,13 @@ LogSource::LogSource(int fd, std::vector<LogDir *> dirs, LogHost &host) : m_fd(f
 #ifdef __linux__
     m_pipe = ::fcntl(fd, F_GETPIPE_SZ) > 0;
 #endif
-    // A batch number no earlier logger on these directories used.
+    // A commit number no earlier logger on these directories used.
     const Tai64n now = Tai64n::now();
     m_batch = now.seconds * 1000000000u + now.nanoseconds;
+    std::memcpy(m_header, journalMagic, sizeof journalMagic);
+    clearStamps(m_header);
+    struct statfs fs{};
+    m_punch = m_journal >= 0 && ::fstatfs(m_journal, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
 }
 
 LogSource::~LogSource()
@@ -176,31 +236,55 @@ LogSource::~LogSource()
             ::close(fd);
 }
 
-void LogSource::writeMarks(const Tai64n &stamp)
+void LogSource::retry(const char *what, const std::string &path)
 {
-    unsigned char h[fixedHeader + journalTailLimit] = {};
-    std::memcpy(h, journalMagic, sizeof journalMagic);
-    put64(h + 8, m_batch);
-    for (std::size_t i = 0; i < m_dirs.size(); ++i) {
+    m_host.pause(std::string("unable to ") + what + " " + path + "/lock, pausing", errno);
+}
+
+void LogSource::writeHeaderLocked()
+{
+    put64(m_header + 64, m_offset);
+    while (::pwrite(m_journal, m_header, headerUsed, 0) != static_cast<ssize_t>(headerUsed))
+        retry("write to", m_dirs.front()->path());
+}
+
+// A commit: the first directory's header names the new P with the marks of this
+// moment, then every other directory's lock takes its mark with the same number.
+// Until the first header changes, the other marks are those of its commit.
+void LogSource::commitLocked()
+{
+    ++m_batch;
+    put64(m_header + 8, m_batch);
+    put64(m_header + 16, m_dirs.front()->currentInode());
+    put64(m_header + 24, m_dirs.front()->bytes());
+    packTai64n(m_tailStamp, m_header + 44);
+    put32(m_header + 56, static_cast<std::uint32_t>(m_tail.size()));
+    put32(m_header + 60, m_tailLong ? 1u : 0u);
+    std::memcpy(m_header + fixedHeader, m_tail.data(), m_tail.size());
+    writeHeaderLocked();
+    unsigned char mark[markSize];
+    std::memcpy(mark, journalMagic, sizeof journalMagic);
+    put64(mark + 8, m_batch);
+    for (std::size_t i = 1; i < m_dirs.size(); ++i) {
         if (m_markFds[i] < 0)
             continue;
-        put64(h + 16, m_dirs[i]->currentInode());
-        put64(h + 24, m_dirs[i]->bytes());
-        std::size_t len = markSize;
-        if (i == 0) {
-            packTai64n(stamp, h + 32);
-            packTai64n(m_tailStamp, h + 44);
-            put32(h + 56, static_cast<std::uint32_t>(m_tail.size()));
-            put32(h + 60, m_tailLong ? 1u : 0u);
-            put64(h + 64, m_offset);
-            std::memcpy(h + fixedHeader, m_tail.data(), m_tail.size());
-            len = fixedHeader + m_tail.size();
-        }
-        // The first directory's header goes first: until it names this batch's
-        // offset, nothing is pending and the other marks are not looked at.
-        while (::pwrite(m_markFds[i], h, len, 0) != static_cast<ssize_t>(len))
-            m_host.pause("unable to write to " + m_dirs[i]->path() + "/lock, pausing", errno);
+        put64(mark + 16, m_dirs[i]->currentInode());
+        put64(mark + 24, m_dirs[i]->bytes());
+        while (::pwrite(m_markFds[i], mark, markSize, 0) != static_cast<ssize_t>(markSize))
+            retry("write to", m_dirs[i]->path());
     }
+}
+
+void LogSource::begin()
+{
+    if (!journalled())
+        return;
+    // The header an earlier logger left names nothing pending (or this one would
+    // replay), and its marks mean nothing now.
+    const std::lock_guard lock(m_mutex);
+    while (::ftruncate(m_journal, 0) < 0)
+        retry("write to", m_dirs.front()->path());
+    commitLocked();
 }
 
 void LogSource::keepTail(const char *buf, std::size_t n, const Tai64n &stamp)
@@ -224,18 +308,29 @@ void LogSource::keepTail(const char *buf, std::size_t n, const Tai64n &stamp)
 
 void LogSource::replay(const LogReplay &replay)
 {
-    m_offset = replay.offset;
     m_tail = replay.tail;
     m_tailStamp = replay.tailStamp;
     m_tailLong = replay.longLine;
-    if (m_journal >= 0) {
-        m_batch = replay.batch + 1;
-        writeMarks(replay.stamp);
-    }
-    m_offset += replay.data.size();
-    keepTail(replay.data.data(), replay.data.size(), replay.stamp);
     m_stale = !journalled();
-    m_started = true;
+    if (m_journal < 0)
+        return;
+    // The same pending batches at the same places with the same stamps, and the
+    // directories marked where the recovery left them: a logger killed during
+    // the replay is followed by one that does it again.
+    const std::lock_guard lock(m_mutex);
+    m_batch = replay.batch;
+    m_offset = replay.offset;
+    m_givenBack = replay.offset;
+    m_takeOffset = replay.offset;
+    m_nextStamp = 0;
+    clearStamps(m_header);
+    for (const LogReplayPart &part : replay.parts) {
+        unsigned char *e = m_header + stampTable + (m_nextStamp++ % journalStamps) * stampEntry;
+        put64(e, m_takeOffset);
+        packTai64n(part.stamp, e + 8);
+        m_takeOffset += part.size;
+    }
+    commitLocked();
 }
 
 ssize_t LogSource::plainRead(char *buf, std::size_t size)
@@ -249,21 +344,25 @@ ssize_t LogSource::plainRead(char *buf, std::size_t size)
     return ::read(m_fd, buf, size);
 }
 
-ssize_t LogSource::fill(char *buf, std::size_t size, const Tai64n &stamp)
+ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
 {
     if (!journalled())
         return plainRead(buf, size);
     const std::string &path = m_dirs.front()->path();
-    // The earlier batch is written: the data area is emptied so that the journal
-    // never holds more than one batch (on a full disk, every byte it keeps is one
-    // that current cannot have), and so that nothing an earlier logger left there
-    // looks pending once the header names the offset.
-    if (!m_started || m_offset > 0)
-        commit();
-    ++m_batch;
-    writeMarks(stamp);
+    {
+        std::unique_lock lock(m_mutex);
+        if (m_takeOffset >= journalWrap) {
+            m_writtenChanged.wait(lock, [&] { return m_offset == m_takeOffset; });
+            emptyLocked();
+        }
+        unsigned char *e = m_header + stampTable + (m_nextStamp++ % journalStamps) * stampEntry;
+        put64(e, m_takeOffset);
+        packTai64n(stamp, e + 8);
+        writeHeaderLocked();
+        m_taking = true;
+    }
 
-    loff_t at = static_cast<loff_t>(journalHeaderSize + m_offset);
+    loff_t at = static_cast<loff_t>(journalHeaderSize + m_takeOffset);
     ssize_t n;
     for (;;) {
         n = ::splice(m_fd, nullptr, m_journal, &at, size, 0);
@@ -277,37 +376,87 @@ ssize_t LogSource::fill(char *buf, std::size_t size, const Tai64n &stamp)
             continue;
         }
         if (errno == EINVAL) {
-            m_pipe = false; // no splice into this file system: read, unjournalled
+            // No splice into this file system: read, unjournalled, once what
+            // was taken before is written.
+            std::unique_lock lock(m_mutex);
+            m_taking = false;
+            m_writtenChanged.wait(lock, [&] { return m_offset == m_takeOffset; });
+            m_pipe = false;
             return plainRead(buf, size);
         }
         if (errno == EBADF || errno == ESPIPE)
-            return -1;
-        m_host.pause("unable to write to " + path + "/lock, pausing", errno);
+            break;
+        retry("write to", path);
     }
-    if (n == 0)
-        return 0;
-    while (!preadAll(m_journal, buf, static_cast<std::size_t>(n), static_cast<off_t>(journalHeaderSize + m_offset)))
-        m_host.pause("unable to read " + path + "/lock, pausing", errno);
-    m_offset += static_cast<std::uint64_t>(n);
-    keepTail(buf, static_cast<std::size_t>(n), stamp);
+    if (n > 0) {
+        while (!preadAll(m_journal, buf, static_cast<std::size_t>(n), static_cast<off_t>(journalHeaderSize + m_takeOffset)))
+            retry("read", path);
+    }
+    const int err = errno;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (n > 0)
+            m_takeOffset += static_cast<std::uint64_t>(n);
+        m_taking = false;
+    }
+    errno = err;
     return n;
+}
+
+// Nothing is pending: the header names P at the end and no stamp, then the data
+// area goes.
+void LogSource::emptyLocked()
+{
+    clearStamps(m_header);
+    writeHeaderLocked();
+    while (::ftruncate(m_journal, journalHeaderSize) < 0)
+        retry("write to", m_dirs.front()->path());
+    m_offset = m_givenBack = m_takeOffset = 0;
+}
+
+void LogSource::giveBack()
+{
+    if (!journalled())
+        return;
+    const std::lock_guard lock(m_mutex);
+    if (!m_taking && m_takeOffset > 0 && m_offset == m_takeOffset)
+        emptyLocked();
+}
+
+void LogSource::written(std::string_view batch, const Tai64n &stamp)
+{
+    keepTail(batch.data(), batch.size(), stamp);
+    if (!journalled())
+        return;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_offset += batch.size();
+        commitLocked();
+        // On tmpfs the written part goes back to memory at once. Elsewhere it
+        // waits for the data area to be emptied: ext4 and xfs write dirty pages
+        // out before they punch them, which would write the journal to disk.
+        // Whole pages only (a partly punched page stays allocated), and never
+        // the header's.
+        if (m_punch) {
+            const std::uint64_t page = pageSize();
+            const std::uint64_t from = std::max(page, (journalHeaderSize + m_givenBack) / page * page);
+            const std::uint64_t to = (journalHeaderSize + m_offset) / page * page;
+            if (to > from) {
+                (void)::fallocate(m_journal, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from),
+                                  static_cast<off_t>(to - from));
+                m_givenBack = to - journalHeaderSize;
+            }
+        }
+    }
+    m_writtenChanged.notify_all();
 }
 
 void LogSource::commit()
 {
     if (!journalled())
         return;
-    // First the header says that nothing is pending, then the data goes: between
-    // the two, the data area is no longer than P. Before our first batch the
-    // header is an earlier logger's, whose marks mean nothing now: it goes too.
-    if (m_started) {
-        ++m_batch;
-        writeMarks(m_tailStamp);
-    }
-    while (::ftruncate(m_journal, m_started ? journalHeaderSize : 0) < 0)
-        m_host.pause("unable to write to " + m_dirs.front()->path() + "/lock, pausing", errno);
-    m_offset = 0;
-    m_started = true;
+    const std::lock_guard lock(m_mutex);
+    commitLocked();
 }
 
 void LogSource::finish()

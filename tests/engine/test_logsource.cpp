@@ -10,6 +10,9 @@
 #include <QTemporaryFile>
 #include <QTest>
 
+#include <algorithm>
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -44,16 +47,16 @@ ino_t inodeOf(const QString &path)
 
 // A log directory "main" in a fresh folder and a pipe into it, as a logger finds them.
 struct JournalSetup {
-    QTemporaryDir tmp;
-    int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
-    int fds[2] = {-1, -1};
-    tz::LogDirConfig config;
-    JournalSetup()
+    explicit JournalSetup(const QString &base = QDir::tempPath()) : tmp(base + QStringLiteral("/tazuna-journal-XXXXXX"))
     {
         config.path = "main";
         if (::pipe(fds) != 0)
             qFatal("pipe");
     }
+    QTemporaryDir tmp;
+    int start = ::open(QFile::encodeName(tmp.path()).constData(), O_RDONLY | O_DIRECTORY);
+    int fds[2] = {-1, -1};
+    tz::LogDirConfig config;
     ~JournalSetup()
     {
         for (const int fd : {fds[0], fds[1], start})
@@ -72,15 +75,16 @@ struct JournalSetup {
         if (!dir)
             return false;
         tz::LogSource source(fds[0], host.dirs, host);
+        source.begin();
         char buf[64];
         if (::write(fds[1], input.constData(), input.size()) != input.size()
-            || source.fill(buf, sizeof buf, stamp) != input.size())
+            || source.take(buf, sizeof buf, stamp) != input.size())
             return false;
         (*dir)->put(written);
         (*dir)->flush();
         (*dir)->commit();
         if (commitBatch)
-            source.commit();
+            source.written(std::string_view(buf, static_cast<std::size_t>(input.size())), stamp);
         return true;
     }
     // recoverJournal() on this directory, which must not fail.
@@ -108,10 +112,11 @@ private slots:
             QVERIFY(dir);
             tz::LogSource source(j.fds[0], host.dirs, host);
             QVERIFY(source.journalled());
+            source.begin();
             QCOMPARE(::write(j.fds[1], "one\ntwo\nthr", 11), ssize_t{11});
             char buf[64];
             const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
-            QCOMPARE(source.fill(buf, sizeof buf, stamp), ssize_t{11});
+            QCOMPARE(source.take(buf, sizeof buf, stamp), ssize_t{11});
             QCOMPARE(QByteArray(buf, 11), QByteArray("one\ntwo\nthr"));
             QCOMPARE(unread(j.fds[0]), 0); // out of the pipe …
             const QString lock = j.file("lock");
@@ -127,7 +132,9 @@ private slots:
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\nthr"));
         QVERIFY(replay->tail.empty());
-        QCOMPARE(replay->stamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
+        QCOMPARE(replay->parts.size(), std::size_t{1});
+        QCOMPARE(replay->parts[0].size, std::size_t{11});
+        QCOMPARE(replay->parts[0].stamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
         // Cut back to where the batch began, in the same file.
         QCOMPARE(inodeOf(j.file("current")), current);
         QCOMPARE(sizeOf(j.file("current")), qint64{0});
@@ -139,15 +146,18 @@ private slots:
             QVERIFY(dir);
             tz::LogSource source(j.fds[0], second.dirs, second);
             source.replay(*replay);
+            source.written(replay->data, replay->parts[0].stamp);
             QCOMPARE(::write(j.fds[1], "ee\n", 3), ssize_t{3});
             char buf[64];
-            QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 2000, 0}), ssize_t{3});
+            QCOMPARE(source.take(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 2000, 0}), ssize_t{3});
         }
         replay = j.recover();
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->tail), QByteArray("thr"));
         QCOMPARE(replay->tailStamp, (tz::Tai64n{tz::tai64Epoch + 1000, 5}));
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("ee\n"));
+        QCOMPARE(replay->parts.size(), std::size_t{1});
+        QCOMPARE(replay->parts[0].stamp, (tz::Tai64n{tz::tai64Epoch + 2000, 0}));
 
         // A clean end empties the journal: the lock is as daemontools leaves it.
         {
@@ -170,7 +180,8 @@ private slots:
         JournalSetup j;
         const tz::Tai64n stamp{tz::tai64Epoch + 1000, 5};
         QVERIFY(j.takeWriteAndDie("one\nthr", "one\n", stamp, true));
-        QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize));
+        // The written batch stays in the file, before P, until it is given back.
+        QCOMPARE(sizeOf(j.file("lock")), qint64(tz::journalHeaderSize + 7));
         const std::optional<tz::LogReplay> replay = j.recover();
         QVERIFY(replay);
         QVERIFY(replay->data.empty());
@@ -207,6 +218,129 @@ private slots:
         QVERIFY(replay);
         QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("one\ntwo\n"));
         QCOMPARE(tz::test::readFile(j.file("current")), QByteArray());
+    }
+
+    // Taking runs ahead of writing: a logger killed with three batches taken and
+    // the first half written leaves all three pending, each with its own stamp,
+    // and the directory cut back to where the first began.
+    void batchesTakenAheadReplayWithTheirStamps()
+    {
+        JournalSetup j;
+        QuietHost host;
+        const tz::Tai64n stamps[3] = {{tz::tai64Epoch + 1000, 1}, {tz::tai64Epoch + 1001, 2}, {tz::tai64Epoch + 1002, 3}};
+        const char *const batches[3] = {"a1\na2\n", "b1\nb", "2\nc1\n"};
+        {
+            auto dir = tz::LogDir::open(j.start, j.config, host);
+            QVERIFY(dir);
+            tz::LogSource source(j.fds[0], host.dirs, host);
+            source.begin();
+            // One batch written and committed before: it is not replayed.
+            char buf[64];
+            QCOMPARE(::write(j.fds[1], "old\n", 4), ssize_t{4});
+            QCOMPARE(source.take(buf, sizeof buf, tz::Tai64n{tz::tai64Epoch + 999, 0}), ssize_t{4});
+            (*dir)->put("old\n");
+            (*dir)->flush();
+            (*dir)->commit();
+            source.written("old\n", tz::Tai64n{tz::tai64Epoch + 999, 0});
+            for (int i = 0; i < 3; ++i) {
+                const auto len = static_cast<ssize_t>(std::strlen(batches[i]));
+                QCOMPARE(::write(j.fds[1], batches[i], static_cast<std::size_t>(len)), len);
+                QCOMPARE(source.take(buf, sizeof buf, stamps[i]), len);
+            }
+            (*dir)->put("a1\n");
+            (*dir)->flush();
+            (*dir)->commit();
+        }
+        const std::optional<tz::LogReplay> replay = j.recover();
+        QVERIFY(replay);
+        QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("a1\na2\nb1\nb2\nc1\n"));
+        QCOMPARE(replay->parts.size(), std::size_t{3});
+        for (std::size_t i = 0; i < 3; ++i) {
+            QCOMPARE(replay->parts[i].size, std::strlen(batches[i]));
+            QCOMPARE(replay->parts[i].stamp, stamps[i]);
+        }
+        QCOMPARE(tz::test::readFile(j.file("current")), QByteArray("old\n"));
+    }
+
+    // A journal left by a logger of the one-batch format ("tzjrnl1") is still replayed.
+    void oneBatchJournalIsReplayed()
+    {
+        JournalSetup j;
+        QVERIFY(j.takeWriteAndDie("x\n", "x\n", tz::Tai64n{tz::tai64Epoch + 5, 0}, true));
+        const ino_t current = inodeOf(j.file("current"));
+        QByteArray journal(int(tz::journalHeaderSize), '\0');
+        journal.replace(0, 8, "tzjrnl1\n");
+        const auto put64 = [&](int at, quint64 v) {
+            for (int i = 0; i < 8; ++i)
+                journal[at + i] = char(v >> (8 * i));
+        };
+        put64(8, 42);
+        put64(16, current);
+        put64(24, 0);
+        unsigned char packed[12];
+        tz::packTai64n(tz::Tai64n{tz::tai64Epoch + 777, 9}, packed);
+        journal.replace(32, 12, reinterpret_cast<const char *>(packed), 12);
+        put64(64, 0);
+        journal.append("x\ny\n");
+        tz::test::writeFile(j.file("lock"), journal);
+        const std::optional<tz::LogReplay> replay = j.recover();
+        QVERIFY(replay);
+        QCOMPARE(QByteArray::fromStdString(replay->data), QByteArray("x\ny\n"));
+        QCOMPARE(replay->parts.size(), std::size_t{1});
+        QCOMPARE(replay->parts[0].stamp, (tz::Tai64n{tz::tai64Epoch + 777, 9}));
+        QCOMPARE(tz::test::readFile(j.file("current")), QByteArray());
+    }
+
+    // A busy logger's journal does not grow with its log: the data area is emptied
+    // when it has grown to 16 MiB, and on tmpfs what is written goes back to
+    // memory batch by batch. An idle logger's journal is emptied at once, but
+    // never under a batch still pending.
+    void writtenJournalIsGivenBack_data()
+    {
+        QTest::addColumn<QString>("base");
+        QTest::addColumn<bool>("punched");
+        QTest::newRow("disk") << QDir::tempPath() << false;
+        QTest::newRow("tmpfs") << QStringLiteral("/dev/shm") << true;
+    }
+    void writtenJournalIsGivenBack()
+    {
+        QFETCH(QString, base);
+        QFETCH(bool, punched);
+        JournalSetup j(base);
+        QVERIFY(j.tmp.isValid());
+        QuietHost host;
+        auto dir = tz::LogDir::open(j.start, j.config, host);
+        QVERIFY(dir);
+        tz::LogSource source(j.fds[0], host.dirs, host);
+        source.begin();
+        const QByteArray line = QByteArray(64 * 1024 - 1, 'z') + '\n';
+        std::vector<char> buf(static_cast<std::size_t>(line.size()));
+        const auto takeOne = [&] {
+            return ::write(j.fds[1], line.constData(), buf.size()) == ssize_t(buf.size())
+                && source.take(buf.data(), buf.size(), tz::Tai64n::now()) == ssize_t(buf.size());
+        };
+        const QString lock = j.file("lock");
+        qint64 largest = 0;
+        qint64 mostBlocks = 0;
+        for (int i = 0; i < 320; ++i) { // 20 MiB through
+            QVERIFY(takeOne());
+            source.written(std::string_view(buf.data(), buf.size()), tz::Tai64n::now());
+            largest = std::max(largest, sizeOf(lock));
+            struct stat st{};
+            QCOMPARE(::stat(QFile::encodeName(lock).constData(), &st), 0);
+            mostBlocks = std::max(mostBlocks, qint64(st.st_blocks) * 512);
+        }
+        QCOMPARE(largest, qint64(tz::journalHeaderSize + 16 * 1024 * 1024)); // it grew to the wrap …
+        QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize + 4 * 1024 * 1024)); // … and began again
+        if (punched)
+            QVERIFY2(mostBlocks <= 128 * 1024, qPrintable(QString::number(mostBlocks)));
+
+        QVERIFY(takeOne()); // pending: not given back
+        source.giveBack();
+        QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize + 4 * 1024 * 1024 + line.size()));
+        source.written(std::string_view(buf.data(), buf.size()), tz::Tai64n::now());
+        source.giveBack(); // written: given back
+        QCOMPARE(sizeOf(lock), qint64(tz::journalHeaderSize));
     }
 
     void rollBackFollowsARotation()
@@ -257,9 +391,10 @@ private slots:
         tz::LogSource source(fd, {}, host);
         QVERIFY(!source.journalled());
         char buf[16];
-        QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n::now()), ssize_t{4});
+        source.begin();
+        QCOMPARE(source.take(buf, sizeof buf, tz::Tai64n::now()), ssize_t{4});
         QCOMPARE(QByteArray(buf, 4), QByteArray("abc\n"));
-        QCOMPARE(source.fill(buf, sizeof buf, tz::Tai64n::now()), ssize_t{0});
+        QCOMPARE(source.take(buf, sizeof buf, tz::Tai64n::now()), ssize_t{0});
         ::close(fd);
     }
 };
