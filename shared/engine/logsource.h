@@ -33,10 +33,10 @@ class LogHost;
 // and processes the pending batches again, with the same timestamps, so the
 // output is the same bytes exactly once.
 //
-// Taking and writing run on two threads (multilog.cpp), so that both cores work
-// on a busy log: while one batch is written, the next ones are taken. The journal
-// therefore holds up to journalStamps batches pending at once, each with the stamp
-// it was taken at.
+// Taking and writing can run on two threads (multilog.cpp does so on tmpfs), so
+// that both cores work on a busy log: while one batch is written, the next ones
+// are taken. The journal therefore holds up to journalStamps batches pending at
+// once, each with the stamp it was taken at.
 //
 // The journal lives in the log directory's own `lock` file, which daemontools
 // creates empty and never reads; it is emptied again at a clean exit, so a
