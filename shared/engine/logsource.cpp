@@ -349,6 +349,7 @@ ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
     if (!journalled())
         return plainRead(buf, size);
     const std::string &path = m_dirs.front()->path();
+    std::pair<off_t, off_t> punch{0, 0};
     {
         std::unique_lock lock(m_mutex);
         if (m_takeOffset >= journalWrap) {
@@ -359,8 +360,17 @@ ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
         put64(e, m_takeOffset);
         packTai64n(stamp, e + 8);
         writeHeaderLocked();
-        m_taking = true;
+        m_taking = true; // from here until the splice is done, nothing empties the data area
+        punch = punchRangeLocked();
     }
+    // On tmpfs what is written goes back to memory before the next batch is
+    // taken. Elsewhere it waits for the data area to be emptied: ext4 and xfs
+    // write dirty pages out before they punch them, which would write the
+    // journal to disk. It is done here rather than by the writer, the busier of
+    // the two threads (perf: the punch was 7 % of all samples, all on the writer).
+    if (punch.second > punch.first)
+        (void)::fallocate(m_journal, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(punch.first),
+                          static_cast<off_t>(punch.second - punch.first));
 
     loff_t at = static_cast<loff_t>(journalHeaderSize + m_takeOffset);
     ssize_t n;
@@ -403,6 +413,21 @@ ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
     return n;
 }
 
+// The written part of the data area not yet given back, in whole pages (a partly
+// punched page stays allocated), never the header's; empty off tmpfs.
+std::pair<off_t, off_t> LogSource::punchRangeLocked()
+{
+    if (!m_punch)
+        return {0, 0};
+    const std::uint64_t page = pageSize();
+    const std::uint64_t from = std::max(page, (journalHeaderSize + m_givenBack) / page * page);
+    const std::uint64_t to = (journalHeaderSize + m_offset) / page * page;
+    if (to <= from)
+        return {0, 0};
+    m_givenBack = to - journalHeaderSize;
+    return {static_cast<off_t>(from), static_cast<off_t>(to)};
+}
+
 // Nothing is pending: the header names P at the end and no stamp, then the data
 // area goes.
 void LogSource::emptyLocked()
@@ -432,21 +457,6 @@ void LogSource::written(std::string_view batch, const Tai64n &stamp)
         const std::lock_guard lock(m_mutex);
         m_offset += batch.size();
         commitLocked();
-        // On tmpfs the written part goes back to memory at once. Elsewhere it
-        // waits for the data area to be emptied: ext4 and xfs write dirty pages
-        // out before they punch them, which would write the journal to disk.
-        // Whole pages only (a partly punched page stays allocated), and never
-        // the header's.
-        if (m_punch) {
-            const std::uint64_t page = pageSize();
-            const std::uint64_t from = std::max(page, (journalHeaderSize + m_givenBack) / page * page);
-            const std::uint64_t to = (journalHeaderSize + m_offset) / page * page;
-            if (to > from) {
-                (void)::fallocate(m_journal, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from),
-                                  static_cast<off_t>(to - from));
-                m_givenBack = to - journalHeaderSize;
-            }
-        }
     }
     m_writtenChanged.notify_all();
 }

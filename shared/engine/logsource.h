@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <sys/types.h>
 #include <vector>
 
@@ -159,6 +160,7 @@ public:
 private:
     void writeHeaderLocked();
     void emptyLocked();
+    std::pair<off_t, off_t> punchRangeLocked();
     void commitLocked();
     void keepTail(const char *buf, std::size_t n, const Tai64n &stamp);
     ssize_t plainRead(char *buf, std::size_t size);
@@ -178,7 +180,7 @@ private:
     std::condition_variable m_writtenChanged;
     unsigned char m_header[journalHeaderSize] = {};
     std::uint64_t m_offset = 0;    // P: where the oldest batch not yet written begins
-    std::uint64_t m_givenBack = 0; // the data area before this is a hole
+    std::uint64_t m_givenBack = 0; // the data area before this is punched out (tmpfs)
     std::uint64_t m_batch = 0;
     std::uint64_t m_takeOffset = 0; // where the next batch goes
     bool m_taking = false;          // a splice into the data area is under way
