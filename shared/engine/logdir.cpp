@@ -10,9 +10,11 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
@@ -93,6 +95,8 @@ Result<std::unique_ptr<LogDir>> LogDir::open(int startDirFd, const LogDirConfig 
     dir->m_dirFd = ::openat(startDirFd, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir->m_dirFd < 0)
         return failure("open directory " + path);
+    struct statfs fs{};
+    dir->m_inMemory = ::fstatfs(dir->m_dirFd, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
     dir->m_lockFd = ::openat(dir->m_dirFd, "lock", appendFlags | O_NONBLOCK, 0600);
     if (dir->m_lockFd < 0 || ::flock(dir->m_lockFd, LOCK_EX | LOCK_NB) < 0)
         return failure("lock directory " + path);

@@ -77,6 +77,9 @@ public:
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
     int dirFd() const { return m_dirFd; }
+    // The directory is on tmpfs: nothing is written back to a disk, and the CPU
+    // alone sets a busy logger's pace (LogSource, multilog.cpp).
+    bool inMemory() const { return m_inMemory; }
     std::uint64_t currentInode() const { return m_currentInode; }
 
     // Undoes what was written after mark (see LogSource): the file that was
@@ -111,6 +114,7 @@ private:
     int m_lockFd = -1;
     int m_currentFd = -1;
     std::uint64_t m_currentInode = 0;
+    bool m_inMemory = false;
     std::uint64_t m_bytes = 0; // what 0.76 would count as written to current
 
     // Bytes not yet written to current: [0, m_flushed) went through the rotation

@@ -11,9 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace tz {
@@ -225,8 +223,7 @@ LogSource::LogSource(int fd, std::vector<LogDir *> dirs, LogHost &host) : m_fd(f
     m_batch = now.seconds * 1000000000u + now.nanoseconds;
     std::memcpy(m_header, journalMagic, sizeof journalMagic);
     clearStamps(m_header);
-    struct statfs fs{};
-    m_punch = m_journal >= 0 && ::fstatfs(m_journal, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+    m_punch = m_journal >= 0 && m_dirs.front()->inMemory(); // the journal is its lock file
 }
 
 LogSource::~LogSource()

@@ -16,9 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/signalfd.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -163,10 +161,7 @@ bool anyDir(const std::vector<tz::LogDir *> &dirs, bool (tz::LogDir::*test)() co
 // preempted 573 times in one second).
 bool allInMemory(const std::vector<tz::LogDir *> &dirs)
 {
-    return !dirs.empty() && std::all_of(dirs.begin(), dirs.end(), [](const tz::LogDir *d) {
-        struct statfs fs{};
-        return ::fstatfs(d->dirFd(), &fs) == 0 && fs.f_type == TMPFS_MAGIC;
-    });
+    return !dirs.empty() && std::all_of(dirs.begin(), dirs.end(), [](const tz::LogDir *d) { return d->inMemory(); });
 }
 
 // The writing: each batch through the script, out to the directories and
