@@ -164,6 +164,21 @@ bool allInMemory(const std::vector<tz::LogDir *> &dirs)
     return !dirs.empty() && std::all_of(dirs.begin(), dirs.end(), [](const tz::LogDir *d) { return d->inMemory(); });
 }
 
+// One batch through the script, out to the directories and committed in the
+// journal; then a processor that a rotation in it left waiting may run.
+void writeBatch(tz::LogPipeline &log, tz::LogSource &source, const std::vector<tz::LogDir *> &dirs,
+                std::string_view batch, const tz::Tai64n &stamp)
+{
+    log.consume(batch, stamp);
+    log.flushOutputs();
+    source.written(batch, stamp);
+    // A processor runs only on a committed batch: a next logger must never
+    // replay input that is in an archive already (LogDir::fullCurrent).
+    if (anyDir(dirs, &tz::LogDir::processorPending))
+        for (tz::LogDir *d : dirs)
+            d->finishRotation();
+}
+
 // The writing: each batch through the script, out to the directories and
 // committed in the journal; rotations in their place between batches. On a
 // thread of its own it runs until the end; inline (no thread to be had) it does
@@ -185,18 +200,9 @@ void writeBatches(tz::LogPipeline &log, tz::LogSource &source, const std::vector
         }
         const Work work = handoff.next();
         switch (work.kind) {
-        case Work::Input: {
-            const std::string_view batch(work.data, work.size);
-            log.consume(batch, work.stamp);
-            log.flushOutputs();
-            source.written(batch, work.stamp);
-            // A processor runs only on a committed batch: a next logger must never
-            // replay input that is in an archive already (LogDir::fullCurrent).
-            if (anyDir(dirs, &tz::LogDir::processorPending))
-                for (tz::LogDir *d : dirs)
-                    d->finishRotation();
+        case Work::Input:
+            writeBatch(log, source, dirs, std::string_view(work.data, work.size), work.stamp);
             break;
-        }
         case Work::Rotate:
             log.rotateAll();
             source.commit();
@@ -257,10 +263,7 @@ int main(int argc, char **argv)
             log.resume(replay->tail, replay->tailStamp, replay->longLine);
         std::size_t at = 0;
         for (const tz::LogReplayPart &part : replay->parts) {
-            const std::string_view batch(replay->data.data() + at, part.size);
-            log.consume(batch, part.stamp);
-            log.flushOutputs();
-            source.written(batch, part.stamp);
+            writeBatch(log, source, host.dirs, std::string_view(replay->data.data() + at, part.size), part.stamp);
             at += part.size;
         }
     } else {
