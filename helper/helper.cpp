@@ -286,6 +286,12 @@ std::optional<LoggingChange> readChange(int dirFd, bool *present = nullptr)
     return text ? LoggingChange::decode(*text) : std::nullopt;
 }
 
+// Another helper (one that gave up the bus name to --replace) may still be at it.
+bool ofAnotherLiveHelper(const LoggingChange &c)
+{
+    return c.helper != ::getpid() && c.helperStart != 0 && processStartTime(c.helper) == c.helperStart;
+}
+
 // Gives a supervise that started down (as a fresh one does while the marked down file
 // is there) the want of before the change: up, or once when ./run was running under
 // svc -o. (A once whose run had ended stays down: svc -o would run it again.) A
@@ -403,8 +409,7 @@ void Helper::recover()
             }
             continue;
         }
-        // Another helper (one that gave up the bus name to --replace) may still be at it.
-        if (change->helper != ::getpid() && change->helperStart != 0 && processStartTime(change->helper) == change->helperStart) {
+        if (ofAnotherLiveHelper(*change)) {
             claimed.insert(change->stage);
             continue;
         }
@@ -742,6 +747,8 @@ void Helper::SetLogging(const QString &name, bool enabled)
         return refuse({errors::notSupported, QStringLiteral("svscan runs with SVSCAN_LOGRULE=0.76, under which every service "
                                                             "with a log directory has a logger: logging cannot be turned off")});
     authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m) {
+        if (takeUpChange(m, name, enabled))
+            return;
         if (enabled)
             loggingOn(m, name);
         else
@@ -942,6 +949,40 @@ Helper::Finished Helper::answer(const QDBusMessage &message, const QString &name
             return replyError(message, *bad);
         replyOk(message);
     };
+}
+
+bool Helper::takeUpChange(const QDBusMessage &message, const QString &name, bool enabled)
+{
+    auto opened = m_tree.openService(name);
+    if (!opened.ok())
+        return false; // loggingOn and loggingOff say what is wrong
+    bool present = false;
+    const auto change = readChange(opened.value().get(), &present);
+    if (!present)
+        return false;
+    if (!change || m_busy.contains(name) || ofAnotherLiveHelper(*change)) {
+        replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
+        return true;
+    }
+    qWarning("tazuna-helper: %s: finishing the earlier logging change (%s) first", qPrintable(name), change->on ? "on" : "off");
+    m_busy.insert(name);
+    auto service = std::make_shared<Fd>(std::move(opened.value()));
+    Finished then = [this, message, name, enabled](Check bad) {
+        m_busy.remove(name);
+        refreshService(name);
+        if (bad)
+            return replyError(message, {errors::failed, QStringLiteral("an earlier logging change of %1 could not be finished: %2")
+                                                            .arg(name, bad->message)});
+        if (enabled)
+            loggingOn(message, name);
+        else
+            loggingOff(message, name);
+    };
+    if (change->on)
+        finishLoggingOn(name, service, *change, then);
+    else
+        finishLoggingOff(service, *change, then);
+    return true;
 }
 
 void Helper::loggingOn(const QDBusMessage &message, const QString &name)

@@ -100,6 +100,11 @@ private:
     // kill -9 (each step is done only when the tree says it is still to do).
     void finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, const LoggingChange &change, Finished done);
     void finishLoggingOff(std::shared_ptr<Fd> fresh, const LoggingChange &change, Finished done);
+    // SetLogging on a service with the record of an earlier change: that change is
+    // carried to its end first (one that failed here, the old ./run outliving KILL,
+    // or one of a helper that is gone), then the call is made anew; Busy while a
+    // helper is still at it. False when there is no record.
+    bool takeUpChange(const QDBusMessage &message, const QString &name, bool enabled);
     // At start-up, before the bus name is taken: finishes every logging change that a
     // killed helper left and removes its stages (see README.md).
     void recover();

@@ -4,6 +4,7 @@
 #include "treeprobe.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 
 #include <csignal>
 
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void givesTheWantBackAfterALoggingToggle();
     void resetBackoffForgetsTheCount();
     void removeKillsWhatIgnoresTerm();
+    void finishesAChangeLeftByAStuckSupervise();
     void cleanupTestCase();
 
 private:
@@ -483,6 +485,44 @@ void TestOperations::removeKillsWhatIgnoresTerm()
     const QStringList kept = QDir(f->path(QStringLiteral(".tazuna-removed"))).entryList({QStringLiteral("stubborn.*")}, QDir::Dirs);
     QCOMPARE(kept.size(), 1);
     QVERIFY(readFile(f->path(QStringLiteral(".tazuna-removed/") + kept.first() + QStringLiteral("/log/main/current"))).contains(" stubborn\n"));
+}
+
+void TestOperations::finishesAChangeLeftByAStuckSupervise()
+{
+    // A supervise that does not act on svc (stopped here; in life, one stuck on a
+    // hung file system) keeps the old directory of a logging change from stopping.
+    const QString code = QStringLiteral("echo started; exec sleep 100000");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("stuck"), foreground(code, QStringLiteral("tzalice")))),
+             QString());
+    QVERIFY(f->waitState(QStringLiteral("stuck"), QStringLiteral("up")));
+    const QString dir = f->path(QStringLiteral("stuck"));
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(dir + QStringLiteral("/log/main/current")).contains(" started\n"), 15000);
+    const QList<int> supervise = supervisors(dir);
+    QCOMPARE(supervise.size(), 1);
+    QVERIFY(::kill(supervise.first(), SIGSTOP) == 0);
+    const auto resume = qScopeGuard([&] { ::kill(supervise.first(), SIGCONT); });
+
+    QDBusPendingReply<> off = f->root->SetLogging(QStringLiteral("stuck"), false);
+    off.waitForFinished();
+    QCOMPARE(off.error().name(), QLatin1String(errors::failed));
+    QVERIFY2(off.error().message().contains(QLatin1String("did not stop")), qPrintable(off.error().message()));
+    // The change waits, recorded, with the old directory staged beside the new one.
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/.tazuna-logging")));
+    const QStringList stages = QDir(f->scanDir).entryList({QStringLiteral(".tazuna-relog-*")}, QDir::Dirs | QDir::Hidden);
+    QCOMPARE(stages.size(), 1);
+
+    // Once supervise moves again, the next call finishes that change, then does its own.
+    QVERIFY(::kill(supervise.first(), SIGCONT) == 0);
+    QCOMPARE(errorOf(f->root->SetLogging(QStringLiteral("stuck"), true)), QString());
+    QVERIFY(f->find(QStringLiteral("stuck"))->logging);
+    QVERIFY(f->waitState(QStringLiteral("stuck"), QStringLiteral("up")));
+    QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/.tazuna-logging")));
+    QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/down")));
+    QVERIFY(QDir(f->scanDir).entryList({QStringLiteral(".tazuna-relog-*")}, QDir::Dirs | QDir::Hidden).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(runCopies(dir).size(), 1, 15000);
+    // The logs came along, and the new run writes into them.
+    QTRY_COMPARE_WITH_TIMEOUT(readFile(dir + QStringLiteral("/log/main/current")).count(" started\n"), 2, 15000);
+    QCOMPARE(errorOf(f->root->Remove(QStringLiteral("stuck"), true)), QString());
 }
 
 QTEST_GUILESS_MAIN(TestOperations)
