@@ -29,8 +29,6 @@ namespace {
 // directly, in slices of at most 8192 (BUFFER_OUTSIZE).
 constexpr std::size_t emulatedBuffer = 512;
 constexpr std::size_t emulatedSlice = 8192;
-// Our real buffer: large, so that a busy log costs few write(2) calls.
-constexpr std::size_t pendingCapacity = 384 * 1024;
 // Files end at a newline once they are within this many bytes of the limit.
 constexpr std::uint64_t newlineSlack = 2000;
 // How much written data may wait in the page cache before we ask for writeback.
@@ -72,7 +70,7 @@ bool rotatesAfter(std::uint64_t bytesAfter, std::uint64_t maxSize, std::string_v
 }
 
 LogDir::LogDir(const LogDirConfig &config, LogHost &host)
-    : m_config(config), m_host(host), m_buf(new char[pendingCapacity])
+    : m_config(config), m_host(host), m_buf(new char[bufferSize])
 {
 }
 
@@ -164,8 +162,20 @@ void LogDir::pause(const std::string &message, std::optional<int> err) { m_host.
 
 void LogDir::reserve(std::size_t len)
 {
-    if (m_end + len > pendingCapacity)
+    if (m_end + len > bufferSize)
         commit();
+}
+
+bool LogDir::farFromLimit(std::size_t reach) const
+{
+    return m_bytes + (m_end - m_flushed) + reach + newlineSlack < m_config.maxSize;
+}
+
+// Far from the limit everything held may be counted at once (see appendLine).
+void LogDir::makeRoom()
+{
+    flush();
+    commit();
 }
 
 void LogDir::append(std::string_view s)

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,23 @@ public:
     void put(std::string_view first, std::string_view second = {}); // buffer_put
     void putBytes(std::string_view bytes);                           // buffer_PUTC, byte by byte
     void flush();                                                    // buffer_flush
+    // Whether the next reach bytes of output, and what is held now, stay clear of
+    // the size limit's last newlineSlack bytes, where 0.76's rotation rule looks at
+    // what each of its write(2) calls carries (rotationCut).
+    bool farFromLimit(std::size_t reach) const;
+    // LogPipeline's fast path: a whole line with its newline, appended as it is,
+    // with no emulation of 0.76's buffer. Only while farFromLimit(): there no
+    // rotation can come, so where 0.76 would have written decides nothing, and
+    // the next flush() counts it all.
+    void appendLine(std::string_view stamp, std::string_view line)
+    {
+        if (m_end + stamp.size() + line.size() > bufferSize) [[unlikely]]
+            makeRoom();
+        if (!stamp.empty())
+            std::memcpy(m_buf.get() + m_end, stamp.data(), stamp.size());
+        std::memcpy(m_buf.get() + m_end + stamp.size(), line.data(), line.size());
+        m_end += stamp.size() + line.size();
+    }
     // Writes everything flush()ed so far to current, retrying until it is written.
     void commit();
     // SIGALRM: flush, commit and rotate if current is not empty (finishRotation()
@@ -93,7 +111,11 @@ public:
 private:
     LogDir(const LogDirConfig &config, LogHost &host);
 
+    // Our real buffer: large, so that a busy log costs few write(2) calls.
+    static constexpr std::size_t bufferSize = 384 * 1024;
+
     Done recover();
+    void makeRoom();
     void chunk(std::size_t len);
     void reserve(std::size_t len);
     void append(std::string_view s);

@@ -4,6 +4,7 @@
 
 #include "pattern.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,6 +27,11 @@ constexpr std::size_t alertWidth = 200;
 // before each read; we replay those flush points inside our larger reads so
 // that files end where 0.76's would.
 constexpr std::size_t emulatedRead = 1024;
+// The most output that can come between two of those flushes: the line that
+// brings one (its newline at or past a multiple of emulatedRead, so it began at
+// most heldLine bytes before) and the lines up to the next multiple, at most 2024
+// bytes of input, which as lines of a newline alone take 27 bytes each with t.
+constexpr std::size_t outputBetweenFlushes = 64 * 1024;
 // Alerts are handed on before they grow beyond this.
 constexpr std::size_t alertBatch = 64 * 1024;
 
@@ -76,15 +82,14 @@ void LogPipeline::consume(std::string_view input, const Tai64n &stamp)
     // The flush before this read happened already (flushOutputs); the next one
     // 0.76 would do is before the byte at offset 1024.
     m_nextFlush = emulatedRead;
-    const auto flushIfReadBefore = [&](std::size_t last) {
-        if (m_nextFlush <= last) {
-            flushDirs();
-            m_nextFlush = (last / emulatedRead + 1) * emulatedRead;
-        }
-    };
 
     std::size_t pos = 0;
     while (pos < n) {
+        if (m_plain && !m_longLine && m_carry.empty()) {
+            pos = appendPlainLines(input, pos, stampText);
+            if (pos == n)
+                break;
+        }
         if (m_longLine) {
             const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', n - pos));
             const std::size_t segmentEnd = nl ? static_cast<std::size_t>(nl - data) : n;
@@ -132,6 +137,55 @@ void LogPipeline::consume(std::string_view input, const Tai64n &stamp)
         else
             m_longLine = true;
     }
+}
+
+// 0.76 flushes its buffers before each read of 1024 bytes: before the byte at
+// offset last of this read is taken, the ones before it have gone out.
+void LogPipeline::flushIfReadBefore(std::size_t last)
+{
+    if (m_nextFlush <= last) {
+        flushDirs();
+        m_nextFlush = (last / emulatedRead + 1) * emulatedRead;
+    }
+}
+
+// The common case, fast: whole lines of a plain script (directories only), each
+// appended to every directory with its stamp and newline in two copies, while
+// every directory is far from its size limit. Where 0.76's 512-byte buffer would
+// have written matters only near the limit (LogDir::farFromLimit); at each of its
+// read flushes the emulation and this path hold nothing back alike, and from one
+// to the next at most outputBetweenFlushes bytes come out, so checking the
+// distance at each of them keeps every file exactly as the emulation makes it.
+// Returns where the general path takes over: a line without its newline in this
+// read or longer than 0.76 holds, or a directory nearing its limit.
+std::size_t LogPipeline::appendPlainLines(std::string_view input, std::size_t pos, std::string_view stamp)
+{
+    const auto farFromLimits = [&] {
+        for (const auto &dir : m_dirs)
+            if (!dir->farFromLimit(outputBetweenFlushes))
+                return false;
+        return true;
+    };
+    if (!farFromLimits())
+        return pos;
+    const char *const data = input.data();
+    const std::size_t n = input.size();
+    while (pos < n) {
+        const char *nl = static_cast<const char *>(std::memchr(data + pos, '\n', std::min(m_maxContent, n - pos)));
+        if (!nl)
+            break;
+        const auto end = static_cast<std::size_t>(nl - data);
+        if (m_nextFlush <= end) {
+            flushIfReadBefore(end);
+            if (!farFromLimits())
+                break;
+        }
+        const std::string_view line(data + pos, end + 1 - pos);
+        for (const auto &dir : m_dirs)
+            dir->appendLine(stamp, line);
+        pos = end + 1;
+    }
+    return pos;
 }
 
 void LogPipeline::emitLine(std::string_view stamp, std::string_view content, bool newline)

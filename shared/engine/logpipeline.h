@@ -51,6 +51,8 @@ public:
 private:
     LogPipeline(LogScript script, LogHost &host);
 
+    void flushIfReadBefore(std::size_t last);
+    std::size_t appendPlainLines(std::string_view input, std::size_t pos, std::string_view stamp);
     void emitLine(std::string_view stamp, std::string_view content, bool newline);
     void runActions(bool outputs);
     void putToSelected(std::string_view bytes);
