@@ -292,6 +292,12 @@ bool ofAnotherLiveHelper(const LoggingChange &c)
     return c.helper != ::getpid() && c.helperStart != 0 && processStartTime(c.helper) == c.helperStart;
 }
 
+// The answer while the record of an earlier logging change is there.
+Refusal changeNotEnded(const QString &name)
+{
+    return {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)};
+}
+
 // Gives a supervise that started down (as a fresh one does while the marked down file
 // is there) the want of before the change: up, or once when ./run was running under
 // svc -o. (A once whose run had ended stays down: svc -o would run it again.) A
@@ -961,7 +967,7 @@ bool Helper::takeUpChange(const QDBusMessage &message, const QString &name, bool
     if (!present)
         return false;
     if (!change || m_busy.contains(name) || ofAnotherLiveHelper(*change)) {
-        replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
+        replyError(message, changeNotEnded(name));
         return true;
     }
     qWarning("tazuna-helper: %s: finishing the earlier logging change (%s) first", qPrintable(name), change->on ? "on" : "off");
@@ -997,7 +1003,7 @@ void Helper::loggingOn(const QDBusMessage &message, const QString &name)
     bool unfinished = false;
     readChange(dir, &unfinished);
     if (unfinished)
-        return replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
+        return replyError(message, changeNotEnded(name));
     const ServiceMeta meta = ServiceTree::readMeta(dir).value_or(ServiceMeta{});
     if (!meta.user.isEmpty() && !::getpwnam(meta.user.toUtf8().constData()))
         return replyError(message, {errors::noSuchUser, QStringLiteral("there is no user %1").arg(meta.user)});
@@ -1094,7 +1100,7 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
     bool unfinished = false;
     readChange(old, &unfinished);
     if (unfinished)
-        return replyError(message, {errors::busy, QStringLiteral("an earlier logging change of %1 has not ended").arg(name)});
+        return replyError(message, changeNotEnded(name));
     // svscan decides on a logger pipe when it first meets a directory (0.76 does the
     // same), so the service moves to a fresh directory without the sticky bit: same
     // files, new inode. It is built with a down file so that the old and the new
