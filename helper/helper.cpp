@@ -249,13 +249,19 @@ bool isMarkedDown(int dirFd)
     return content && *content == markedDown;
 }
 
-// What a logging change about to start must give back at its end.
-LoggingChange observeChange(int dirFd, bool on)
+// What a logging change about to start must give back at its end. One that starts
+// right after an earlier change ended gives back the want from before that change:
+// the status cannot tell it yet, as the supervise may not have read the want that
+// settleChange sent it, and would still say down.
+LoggingChange observeChange(int dirFd, bool on, const std::optional<LoggingChange> &after)
 {
     LoggingChange c;
     c.on = on;
     c.supervised = superviseRunning(dirFd);
-    if (const auto st = statusOf(dirFd)) {
+    if (after) {
+        c.want = after->want;
+        c.running = after->running;
+    } else if (const auto st = statusOf(dirFd)) {
         c.want = st->want == Want::Up ? 'u' : st->want == Want::Down ? 'd' : 'o';
         c.running = st->pid != 0;
     } else {
@@ -973,16 +979,16 @@ bool Helper::takeUpChange(const QDBusMessage &message, const QString &name, bool
     qWarning("tazuna-helper: %s: finishing the earlier logging change (%s) first", qPrintable(name), change->on ? "on" : "off");
     m_busy.insert(name);
     auto service = std::make_shared<Fd>(std::move(opened.value()));
-    Finished then = [this, message, name, enabled](Check bad) {
+    Finished then = [this, message, name, enabled, earlier = *change](Check bad) {
         m_busy.remove(name);
         refreshService(name);
         if (bad)
             return replyError(message, {errors::failed, QStringLiteral("an earlier logging change of %1 could not be finished: %2")
                                                             .arg(name, bad->message)});
         if (enabled)
-            loggingOn(message, name);
+            loggingOn(message, name, earlier);
         else
-            loggingOff(message, name);
+            loggingOff(message, name, earlier);
     };
     if (change->on)
         finishLoggingOn(name, service, *change, then);
@@ -991,7 +997,7 @@ bool Helper::takeUpChange(const QDBusMessage &message, const QString &name, bool
     return true;
 }
 
-void Helper::loggingOn(const QDBusMessage &message, const QString &name)
+void Helper::loggingOn(const QDBusMessage &message, const QString &name, const std::optional<LoggingChange> &after)
 {
     auto opened = m_tree.openService(name);
     if (!opened.ok())
@@ -1007,7 +1013,7 @@ void Helper::loggingOn(const QDBusMessage &message, const QString &name)
     const ServiceMeta meta = ServiceTree::readMeta(dir).value_or(ServiceMeta{});
     if (!meta.user.isEmpty() && !::getpwnam(meta.user.toUtf8().constData()))
         return replyError(message, {errors::noSuchUser, QStringLiteral("there is no user %1").arg(meta.user)});
-    const LoggingChange change = observeChange(dir, true);
+    const LoggingChange change = observeChange(dir, true, after);
     if (!writeChange(dir, change))
         return replyError(message, {errors::failed, QStringLiteral("cannot write %1/%2").arg(name, QLatin1String(loggingChangeFile))});
     m_busy.insert(name);
@@ -1064,13 +1070,14 @@ void Helper::finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, c
             if (::fstatat(service->get(), paths::down, &downSt, AT_SYMLINK_NOFOLLOW) != 0
                 && !writeNewFile(service->get(), paths::down, QByteArray(markedDown), 0644))
                 return fail(QStringLiteral("cannot write %1/down").arg(name));
-            const auto now = statusOf(service->get());
-            const bool running = now && now->pid != 0;
+            // Down and out whatever the status says: an up still unread in the fifo
+            // (one a change just before gave back) would start ./run, and x alone
+            // would then wait on it for good. The record holds the want to give back.
             auto clock = std::make_shared<QElapsedTimer>();
             clock->start();
-            sendCommands(service->get(), running ? "dx" : "x");
-            waitUntil(this, [service, clock, running] {
-                          if (running && clock->elapsed() >= killAfterMs)
+            sendCommands(service->get(), "dx");
+            waitUntil(this, [service, clock] {
+                          if (clock->elapsed() >= killAfterMs)
                               sendCommands(service->get(), "k");
                           return !superviseRunning(service->get());
                       }, killAfterMs + leaveTimeoutMs,
@@ -1088,7 +1095,7 @@ void Helper::finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, c
     });
 }
 
-void Helper::loggingOff(const QDBusMessage &message, const QString &name)
+void Helper::loggingOff(const QDBusMessage &message, const QString &name, const std::optional<LoggingChange> &after)
 {
     auto opened = m_tree.openService(name);
     if (!opened.ok())
@@ -1107,7 +1114,7 @@ void Helper::loggingOff(const QDBusMessage &message, const QString &name)
     // ./run never run together, and with the record of the change naming the stage
     // the old directory goes to; swapped in atomically with RENAME_EXCHANGE, and
     // started once the old one has stopped and the logger has read its last lines.
-    LoggingChange change = observeChange(old, false);
+    LoggingChange change = observeChange(old, false, after);
     change.stage = stageName("relog", name);
     const char *stage = change.stage.constData();
     if (::mkdirat(scan, stage, 0755) != 0)

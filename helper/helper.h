@@ -88,8 +88,9 @@ private:
     // Long operations that wait for supervise processes: they answer message at the end.
     void removeService(const QDBusMessage &message, const QString &name, bool deleteLogs);
     void stopForGood(std::shared_ptr<Fd> service, std::function<void(bool)> done);
-    void loggingOn(const QDBusMessage &message, const QString &name);
-    void loggingOff(const QDBusMessage &message, const QString &name);
+    // after: the change that takeUpChange has just finished, whose want this one keeps.
+    void loggingOn(const QDBusMessage &message, const QString &name, const std::optional<LoggingChange> &after = {});
+    void loggingOff(const QDBusMessage &message, const QString &name, const std::optional<LoggingChange> &after = {});
 
     // How a logging change ends: nullopt when done.
     using Finished = std::function<void(Check)>;
