@@ -157,13 +157,17 @@ def fresh_tree(base: Path, name: str, count: int):
 
 def wait_all_up(suite, tree: Path, names, deadline_s):
     """Seconds until every service's status names a pid, or None after deadline_s.
-    A service seen up is not read again: re-reading all 1000 status files every few
-    milliseconds kept one of the two cores busy with this loop, in competition with
-    the very starts being timed."""
+    A service seen up is not read again, and each pass reads only until the first
+    service still down: all must be up in the end, so one waits on that one. Passes
+    over every pending status file took a third of all the CPU time of a 1000-service
+    start (perf), in competition with the very starts being timed."""
     t0 = time.perf_counter()
     pending = list(names)
     while time.perf_counter() - t0 < deadline_s:
-        pending = [n for n in pending if not suite.read_pid(tree / n)]
+        first_down = 0
+        while first_down < len(pending) and suite.read_pid(tree / pending[first_down]):
+            first_down += 1
+        del pending[:first_down]
         if not pending:
             return time.perf_counter() - t0
         time.sleep(0.005)
