@@ -521,7 +521,7 @@ void TestOperations::finishesAChangeLeftByAStuckSupervise()
     QVERIFY(::kill(fresh, SIGSTOP) == 0);
     const auto resumeFresh = qScopeGuard([&] { ::kill(fresh, SIGCONT); });
     QDBusPendingReply<> on = f->root->SetLogging(QStringLiteral("stuck"), true);
-    // Well within the helper's wait for this supervise to stop (5 s before KILL).
+    // Well within the 15 s the helper waits for this supervise to leave.
     QTest::qWait(2000);
     QVERIFY(::kill(fresh, SIGCONT) == 0);
     QCOMPARE(errorOf(on), QString());
