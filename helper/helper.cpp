@@ -243,6 +243,19 @@ std::function<bool()> comesBack(std::shared_ptr<Fd> dir)
     };
 }
 
+// Puts the marked down file into dirFd whole or not at all, and never over a down
+// file already there. Written in place, a helper killed between creating and
+// filling it would leave an empty down file: the user's kind, which no later
+// helper removes, and the service would stay down for good.
+bool placeMarkedDown(int dirFd)
+{
+    ::unlinkat(dirFd, markedDownStage, 0);
+    const bool placed = writeNewFile(dirFd, markedDownStage, QByteArray(markedDown), 0644)
+        && (::renameat2(dirFd, markedDownStage, dirFd, paths::down, RENAME_NOREPLACE) == 0 || errno == EEXIST);
+    ::unlinkat(dirFd, markedDownStage, 0);
+    return placed;
+}
+
 bool isMarkedDown(int dirFd)
 {
     const auto content = readSmallFile(dirFd, paths::down, 256);
@@ -409,6 +422,7 @@ void Helper::recover()
             continue;
         const int dir = fd.value().get();
         ::unlinkat(dir, loggingChangeStage, 0);
+        ::unlinkat(dir, markedDownStage, 0);
         for (const QByteArray &stale : entriesStartingWith(dir, ".tazuna-log-"))
             if (madeByGoneProcess(stale))
                 removeTree(dir, stale.constData());
@@ -1066,9 +1080,7 @@ void Helper::finishLoggingOn(const QString &name, std::shared_ptr<Fd> service, c
             // The new supervise starts down (the marked down file), then gets exactly
             // the old want back: a service that was down never runs in between, and
             // one run with svc -o is not restarted for good.
-            struct stat downSt {};
-            if (::fstatat(service->get(), paths::down, &downSt, AT_SYMLINK_NOFOLLOW) != 0
-                && !writeNewFile(service->get(), paths::down, QByteArray(markedDown), 0644))
+            if (!placeMarkedDown(service->get()))
                 return fail(QStringLiteral("cannot write %1/down").arg(name));
             // Down and out whatever the status says: an up still unread in the fifo
             // (one a change just before gave back) would start ./run, and x alone

@@ -78,6 +78,8 @@ inline constexpr const char *loggingChangeStage = ".tazuna-logging.new";
 // from starting ./run before the change gives its want back; a user's own down file
 // (any other content) is never taken for it.
 inline constexpr const char *markedDown = "tazuna-helper: down only while the logging of this service changes\n";
+// Where the marked down file is written before it is linked into place whole.
+inline constexpr const char *markedDownStage = ".tazuna-down.new";
 
 // An open directory descriptor that closes itself.
 // When the current state began and when the recent unasked exits happened (Unix ms),

@@ -233,8 +233,9 @@ void TestRecovery::killsDuringLoggingChanges()
         for (auto it = untouched.cbegin(); it != untouched.cend(); ++it)
             QCOMPARE(runCopies(f->path(it.key())), it.value());
         if (QTest::currentTestFailed()) {
-            qWarning("round %d (%s, %lld us): helper: %s", round, qPrintable(s.name), static_cast<long long>(delay.count()),
-                     f->harness.helperOutput().right(2000).constData());
+            qWarning("round %d (%s, %lld us): %s; the directory holds %s", round, qPrintable(s.name),
+                     static_cast<long long>(delay.count()), qPrintable(f->describe(s.name)),
+                     qPrintable(QDir(f->path(s.name)).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).join(QLatin1Char(' '))));
             return;
         }
         QCOMPARE(svscans(f->scanDir).size(), 1);
