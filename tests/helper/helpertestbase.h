@@ -8,10 +8,12 @@
 #include "testsupport.h"
 #include "types.h"
 
+#include <QDBusConnectionInterface>
 #include <QDBusPendingReply>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -95,10 +97,45 @@ struct HelperFixture {
 
     bool waitState(const QString &name, const QString &state, int timeoutMs = 15000)
     {
-        return waitFor([&] {
+        const bool reached = waitFor([&] {
             const auto s = find(name);
             return s && s->state == state && (state != QLatin1String("up") || s->pid != 0);
         }, timeoutMs);
+        if (!reached)
+            qWarning().noquote() << "not" << state << "in time:" << describe(name);
+        return reached;
+    }
+
+    // What a failed wait needs to be understood: the helper's row, what svstat reads
+    // in the directory itself, and the end of the helper's output.
+    QString describe(const QString &name)
+    {
+        QString out;
+        if (const auto s = find(name))
+            out = QStringLiteral("the helper says state=\"%1\" pid=%2 want=%3;").arg(s->state).arg(s->pid).arg(s->want);
+        else
+            out = QStringLiteral("the helper lists no %1;").arg(name);
+        QProcess svstat;
+        svstat.start(toolPath(QStringLiteral("svstat")), {path(name)});
+        svstat.waitForFinished(5000);
+        out += QStringLiteral(" svstat says %1; the helper wrote: %2")
+                   .arg(QString::fromLocal8Bit(svstat.readAllStandardOutput()).trimmed(),
+                        QString::fromLocal8Bit(harness.helperOutput().right(2000)));
+        return out;
+    }
+};
+
+// A spy on one of a proxy's D-Bus signals that hears every signal sent after it is
+// made. Qt asks the bus for the signal (AddMatch) without waiting for an answer: a
+// change made at once through a fifo or another connection could be signalled
+// before the bus has the rule, and the spy would miss it. A call on the same
+// connection is answered only after the bus has handled the rule.
+class BusSpy : public QSignalSpy {
+public:
+    template <class Signal>
+    BusSpy(const HelperProxy *proxy, Signal signal) : QSignalSpy(proxy, signal)
+    {
+        proxy->connection().interface()->isServiceRegistered(proxy->service());
     }
 };
 

@@ -80,7 +80,7 @@ void TestOperations::listsTemplates()
 
 void TestOperations::createsARunningLoggedService()
 {
-    QSignalSpy added(f->root.get(), &HelperProxy::ServiceAdded);
+    BusSpy added(f->root.get(), &HelperProxy::ServiceAdded);
     const QString code = QStringLiteral("i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done");
     QCOMPARE(errorOf(f->asAlice->Create(QStringLiteral("foreground"), QStringLiteral("ticker"), foreground(code, QStringLiteral("tzalice")))),
              QString());
@@ -121,7 +121,7 @@ void TestOperations::showsDetails()
 void TestOperations::controlsAndSignalsWithin100ms()
 {
     const QString name = QStringLiteral("ticker");
-    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    BusSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
     auto lastState = [&] {
         return changed.isEmpty() ? QString() : changed.last().first().value<ServiceInfo>().state;
     };
@@ -137,7 +137,8 @@ void TestOperations::controlsAndSignalsWithin100ms()
         QCOMPARE(::write(fd, "d", 1), ssize_t(1));
         ::close(fd);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(lastState(), QStringLiteral("down"), 5000);
+    QVERIFY2(waitFor([&] { return lastState() == QLatin1String("down"); }, 5000),
+             qPrintable(QStringLiteral("last signalled \"%1\" (%2 signals); %3").arg(lastState()).arg(changed.size()).arg(f->describe(name))));
     const qint64 received = QDateTime::currentMSecsSinceEpoch();
     const qint64 written = QFileInfo(status).lastModified().toMSecsSinceEpoch();
     QVERIFY2(received - written < 100, qPrintable(QStringLiteral("signal %1 ms after the change").arg(received - written)));
@@ -173,7 +174,7 @@ void TestOperations::signalsSuperviseLeaving()
     p.insert(QStringLiteral("start"), QStringLiteral("false"));
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("leaver"), p)), QString());
     QVERIFY(f->waitState(QStringLiteral("leaver"), QStringLiteral("down")));
-    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    BusSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
     const int fd = ::open(QFile::encodeName(f->path(QStringLiteral("leaver/supervise/control"))).constData(), O_WRONLY | O_NONBLOCK);
     QVERIFY(fd >= 0);
     QCOMPARE(::write(fd, "x", 1), ssize_t(1));
@@ -195,7 +196,7 @@ void TestOperations::signalsSuperviseLeaving()
 
 void TestOperations::signalsCrashesWithExitCodeAndSignal()
 {
-    QSignalSpy crashed(f->root.get(), &HelperProxy::ServiceCrashed);
+    BusSpy crashed(f->root.get(), &HelperProxy::ServiceCrashed);
     // With the crash backoff on (its longest pause 5 s).
     ParameterMap crasher = foreground(QStringLiteral("sleep 0.3; exit 3"), QStringLiteral("tzalice"), false);
     crasher.insert(QStringLiteral("backoff"), QStringLiteral("5"));
@@ -318,7 +319,7 @@ void TestOperations::listsAndPassesLogFiles()
 
 void TestOperations::removesKeepingOrDeletingLogs()
 {
-    QSignalSpy removed(f->root.get(), &HelperProxy::ServiceRemoved);
+    BusSpy removed(f->root.get(), &HelperProxy::ServiceRemoved);
     const quint32 pid = f->find(QStringLiteral("ticker"))->pid;
     QVERIFY(pid != 0);
     QCOMPARE(errorOf(f->asAlice->Remove(QStringLiteral("ticker"), false)), QString());

@@ -121,7 +121,7 @@ void TestSurvival::restartedHelperAdoptsAndReportsTheSame()
     QCOMPARE(svscans(f->scanDir), QList<int>{m_svscan});
 
     // And the adopted tree is watched like a started one.
-    QSignalSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    BusSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
     QCOMPARE(errorOf(f->root->Control(QStringLiteral("resting"), QStringLiteral("start"))), QString());
     QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 5000);
 
