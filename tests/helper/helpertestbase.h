@@ -133,7 +133,7 @@ struct HelperFixture {
 class BusSpy : public QSignalSpy {
 public:
     template <class Signal>
-    BusSpy(const HelperProxy *proxy, Signal signal) : QSignalSpy(proxy, signal)
+    BusSpy(const HelperProxy *proxy, Signal which) : QSignalSpy(proxy, which)
     {
         proxy->connection().interface()->isServiceRegistered(proxy->service());
     }
