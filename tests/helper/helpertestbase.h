@@ -118,8 +118,10 @@ struct HelperFixture {
         QProcess svstat;
         svstat.start(toolPath(QStringLiteral("svstat")), {path(name)});
         svstat.waitForFinished(5000);
-        out += QStringLiteral(" svstat says %1; the helper wrote: %2")
+        const QFileInfo down(path(name + QStringLiteral("/down")));
+        out += QStringLiteral(" svstat says %1; %2; the helper wrote: %3")
                    .arg(QString::fromLocal8Bit(svstat.readAllStandardOutput()).trimmed(),
+                        down.exists() ? QStringLiteral("down holds %1 bytes").arg(down.size()) : QStringLiteral("no down file"),
                         QString::fromLocal8Bit(harness.helperOutput().right(2000)));
         return out;
     }
