@@ -107,7 +107,8 @@ struct HelperFixture {
     }
 
     // What a failed wait needs to be understood: the helper's row, what svstat reads
-    // in the directory itself, and the end of the helper's output.
+    // in the directory itself, whether a down file is there, and the end of the
+    // helper's output.
     QString describe(const QString &name)
     {
         QString out;

@@ -127,9 +127,8 @@ void TestOperations::controlsAndSignals()
     };
 
     // A change made behind the helper's back (the fifo, as svc does) is signalled.
-    // How soon is printed, not judged here (the helper benchmark measures it): this
-    // tree is on the disk the other tests load, and a stalled write of status can
-    // hold supervise itself up for seconds.
+    // How soon is printed, not judged here (the helper benchmark measures it): the
+    // tests that run beside this one load the same two cores and disk.
     const QString control = f->path(QStringLiteral("ticker/supervise/control"));
     const QString status = f->path(QStringLiteral("ticker/supervise/status"));
     changed.clear();
