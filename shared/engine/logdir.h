@@ -122,9 +122,12 @@ private:
     void writeOut(std::size_t len);
     void rotateAt(std::size_t pos);
     void fullCurrent();
+    void settleInBackground();
     void settlePrevious(bool wait);
     void runProcessor();
     void finish(const char *file, char code);
+    std::optional<std::string> tryArchive(const char *file, char code, bool &gone);
+    void fitArchives();
     int archivesFit();
     int openCurrent();
     void noteCurrent();
@@ -146,12 +149,16 @@ private:
     std::size_t m_end = 0;
     std::size_t m_unsynced = 0; // written since writeback was last started
 
-    // A full current being synced to disk in the background while the new current
-    // fills (see fullCurrent): it is named previous until the sync is done.
+    // A full current being synced to disk and archived in the background while the
+    // new current fills (see fullCurrent): it is named previous until it is synced.
+    // m_syncer does each step of its rotation that succeeds at the first try and
+    // leaves the rest, with its retries and pauses, to the logger's thread.
+    enum class Settle { Sync, Mode, Archive, Fit, Finished };
     int m_previousFd = -1;
     std::thread m_syncer;
-    std::atomic<bool> m_previousSynced{false};
-    int m_previousErrno = 0; // written by m_syncer before m_previousSynced
+    std::atomic<bool> m_syncerDone{false};
+    Settle m_settle = Settle::Finished; // the next step: written by m_syncer before m_syncerDone
+    int m_syncErrno = 0;            // why the sync failed, likewise
     bool m_processorPending = false; // previous waits for the processor
 };
 

@@ -247,50 +247,55 @@ private slots:
         QVERIFY(host.pauses.empty());
     }
 
-    // A full current is renamed to previous at once and synced in the background;
-    // it becomes its .s archive (mode 744, whole) only when settled, and a logger
-    // that dies before that leaves previous to be archived as .u at its next start,
-    // as 0.76 does with a previous it finds.
+    // A full current is renamed to previous at once, and synced and archived in
+    // the background while the new current fills: the rotation stays pending until
+    // the logger settles it, and then previous is its .s archive (mode 744, whole).
     void fullCurrentSyncsInTheBackground()
     {
         RecordingHost host;
         const QByteArray data = lines(60, 100);
         QByteArray written;
-        {
-            auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
-            QVERIFY(dir.ok());
-            for (int i = 0; i < 60 && !(*dir)->rotationPending(); ++i) {
-                const std::string_view line(data.constData() + i * 100, 100);
-                (*dir)->put(line);
-                (*dir)->flush();
-                written.append(line.data(), static_cast<qsizetype>(line.size()));
-            }
-            QVERIFY((*dir)->rotationPending());
-            QVERIFY(archives(m_dir).isEmpty());
-            const QByteArray previous = tz::test::readFile(m_dir + "/previous");
-            QVERIFY(previous.size() >= 4096 - 2000 && previous.size() <= 4096);
-            QVERIFY(written.startsWith(previous));
-
-            (*dir)->finishRotation();
-            QVERIFY(!(*dir)->rotationPending());
-            QVERIFY(!QFile::exists(m_dir + "/previous"));
-            const QStringList s = archives(m_dir, ".s");
-            QCOMPARE(s.size(), 1);
-            QCOMPARE(tz::test::readFile(m_dir + "/" + s[0]), previous);
-            QCOMPARE(mode(m_dir + "/" + s[0]), 0744);
-
-            // A second rotation left unsettled: the logger "dies" with it pending.
-            for (int i = 0; i < 60 && !(*dir)->rotationPending(); ++i) {
-                (*dir)->put(std::string_view(data.constData() + i * 100, 100));
-                (*dir)->flush(); // no commit(): it would settle a sync that is done
-            }
-            QVERIFY((*dir)->rotationPending());
+        auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
+        QVERIFY(dir.ok());
+        for (int i = 0; i < 60 && !(*dir)->rotationPending(); ++i) {
+            const std::string_view line(data.constData() + i * 100, 100);
+            (*dir)->put(line);
+            (*dir)->flush();
+            written.append(line.data(), static_cast<qsizetype>(line.size()));
         }
-        QVERIFY(QFile::exists(m_dir + "/previous"));
-        auto again = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
-        QVERIFY(again.ok());
-        QCOMPARE(archives(m_dir, ".s").size(), 1);
-        QCOMPARE(archives(m_dir, ".u").size(), 2); // previous, then the unclosed current
+        QVERIFY((*dir)->rotationPending());
+        (*dir)->put("next\n");
+        (*dir)->flush();
+        (*dir)->commit();
+        QCOMPARE(tz::test::readFile(m_dir + "/current"), QByteArray("next\n"));
+
+        (*dir)->finishRotation();
+        QVERIFY(!(*dir)->rotationPending());
+        QVERIFY(!QFile::exists(m_dir + "/previous"));
+        const QStringList s = archives(m_dir, ".s");
+        QCOMPARE(s.size(), 1);
+        const QByteArray archived = tz::test::readFile(m_dir + "/" + s[0]);
+        QVERIFY(archived.size() >= 4096 - 2000 && archived.size() <= 4096);
+        QVERIFY(written.startsWith(archived));
+        QCOMPARE(mode(m_dir + "/" + s[0]), 0744);
+        QVERIFY(host.pauses.empty());
+    }
+
+    // A logger that dies while previous is still syncing leaves it (mode 644) next
+    // to the new current: the next start archives both as .u, as 0.76 does with a
+    // previous it finds.
+    void previousLeftSyncingBecomesUnfinishedArchive()
+    {
+        QVERIFY(QDir().mkpath(m_dir));
+        writeFile(m_dir + "/previous", "full\n", 0644);
+        writeFile(m_dir + "/current", "next\n", 0644);
+        RecordingHost host;
+        auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
+        QVERIFY(dir.ok());
+        const QStringList u = archives(m_dir, ".u");
+        QCOMPARE(u.size(), 2);
+        QCOMPARE(tz::test::readFile(m_dir + "/" + u[0]), QByteArray("full\n")); // previous first
+        QCOMPARE(tz::test::readFile(m_dir + "/" + u[1]), QByteArray("next\n"));
         QVERIFY(!QFile::exists(m_dir + "/previous"));
         QVERIFY(host.pauses.empty());
     }
