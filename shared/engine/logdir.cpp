@@ -6,11 +6,13 @@
 #include "tai64n.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <mutex>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
 extern char **environ;
 
@@ -76,6 +79,7 @@ LogDir::LogDir(const LogDirConfig &config, LogHost &host)
 
 LogDir::~LogDir()
 {
+    m_writeback.reset();
     if (m_syncer.joinable())
         m_syncer.join();
     if (m_previousFd >= 0)
@@ -257,15 +261,90 @@ void LogDir::writeOut(std::size_t len)
     std::memmove(m_buf.get(), m_buf.get() + len, m_end - len);
     m_end -= len;
     m_flushed -= len;
-#ifdef __linux__
     // Start writing back what is written so far, without waiting: the fsync at
     // rotation then has little left to do, and a busy log does not stall on it.
     m_unsynced += len;
     if (m_unsynced >= writebackStep) {
-        ::sync_file_range(m_currentFd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        startWriteback();
         m_unsynced = 0;
     }
-#endif
+}
+
+// Starts the writeback of a file on a thread of its own. sync_file_range(2)
+// returns without waiting for the disk, but the file system's part of starting
+// it (ext4 allocates the delayed blocks and builds the requests) is done in the
+// caller's time: 4.9 % of a busy log's CPU on the logger's thread (perf).
+class LogDir::Writeback {
+public:
+    Writeback() : m_thread([this] { run(); }) {} // std::system_error when no thread can be had
+    ~Writeback()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+    }
+    Writeback(const Writeback &) = delete;
+    Writeback &operator=(const Writeback &) = delete;
+
+    // fd's file is written back soon (through a copy of fd: the logger may close
+    // its own meanwhile). A request still waiting gives way to this one; its
+    // file is a full current, which the rotation's fsync writes back anyway.
+    void start(int fd)
+    {
+        const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0) {
+            ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+            return;
+        }
+        {
+            const std::lock_guard lock(m_mutex);
+            if (m_fd >= 0)
+                ::close(m_fd);
+            m_fd = copy;
+        }
+        m_wake.notify_one();
+    }
+
+private:
+    void run()
+    {
+        for (;;) {
+            int fd;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [&] { return m_stop || m_fd >= 0; });
+                if (m_fd < 0)
+                    return;
+                fd = std::exchange(m_fd, -1);
+            }
+            ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+            ::close(fd);
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    int m_fd = -1;
+    bool m_stop = false;
+    std::thread m_thread; // last: it starts at once and uses the members above
+};
+
+void LogDir::startWriteback()
+{
+    if (!m_writeback && !m_writebackInline) {
+        try {
+            m_writeback = std::make_unique<Writeback>();
+        } catch (const std::system_error &) {
+            m_writebackInline = true; // a process limit (softlimit -p counts threads too)
+        }
+    }
+    if (m_writeback)
+        m_writeback->start(m_currentFd);
+    else
+        ::sync_file_range(m_currentFd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 void LogDir::commit()

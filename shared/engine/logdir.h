@@ -120,6 +120,7 @@ private:
     void reserve(std::size_t len);
     void append(std::string_view s);
     void writeOut(std::size_t len);
+    void startWriteback();
     void rotateAt(std::size_t pos);
     void fullCurrent();
     void settleInBackground();
@@ -148,6 +149,9 @@ private:
     std::size_t m_flushed = 0;
     std::size_t m_end = 0;
     std::size_t m_unsynced = 0; // written since writeback was last started
+    class Writeback;
+    std::unique_ptr<Writeback> m_writeback; // started at the first writeback
+    bool m_writebackInline = false;          // no thread could be had for it
 
     // A full current being synced to disk and archived in the background while the
     // new current fills (see fullCurrent): it is named previous until it is synced.
