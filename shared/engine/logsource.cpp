@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +31,9 @@ static_assert(headerUsed <= journalHeaderSize);
 // A busy logger's data area grows to this before the taker waits for everything
 // pending to be written and empties it; an idle one is emptied at once (giveBack).
 constexpr std::uint64_t journalWrap = 16 * 1024 * 1024;
+// The mapping of the journal reaches this far past journalWrap: a batch that
+// ends beyond it (larger than any multilog takes) is read with pread(2).
+constexpr std::size_t mappedBeyondWrap = 1024 * 1024;
 // Far more than a logger's journal ever holds; a larger offset or pending area is not ours.
 constexpr std::uint64_t journalLimit = 64 * 1024 * 1024;
 
@@ -224,10 +228,24 @@ LogSource::LogSource(int fd, std::vector<LogDir *> dirs, LogHost &host) : m_fd(f
     std::memcpy(m_header, journalMagic, sizeof journalMagic);
     clearStamps(m_header);
     m_punch = m_journal >= 0 && m_dirs.front()->inMemory(); // the journal is its lock file
+    // Each batch is read where the splice put it, through a shared mapping,
+    // rather than copied out with pread(2). Only pages inside the file are ever
+    // touched (a batch is read after its splice, and the data area is emptied
+    // only when nothing taken is unread), so the mapping may reach past the end.
+    if (journalled()) {
+        const std::size_t size = journalHeaderSize + journalWrap + mappedBeyondWrap;
+        void *map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, m_journal, 0);
+        if (map != MAP_FAILED) {
+            m_map = static_cast<const char *>(map);
+            m_mapSize = size;
+        }
+    }
 }
 
 LogSource::~LogSource()
 {
+    if (m_map)
+        ::munmap(const_cast<char *>(m_map), m_mapSize);
     for (const int fd : m_markFds)
         if (fd >= 0)
             ::close(fd);
@@ -341,8 +359,10 @@ ssize_t LogSource::plainRead(char *buf, std::size_t size)
     return ::read(m_fd, buf, size);
 }
 
-ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
+ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp, const char **data)
 {
+    if (data)
+        *data = buf;
     if (!journalled())
         return plainRead(buf, size);
     const std::string &path = m_dirs.front()->path();
@@ -395,8 +415,11 @@ ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp)
             break;
         retry("write to", path);
     }
-    if (n > 0) {
-        while (!preadAll(m_journal, buf, static_cast<std::size_t>(n), static_cast<off_t>(journalHeaderSize + m_takeOffset)))
+    const std::uint64_t start = journalHeaderSize + m_takeOffset;
+    if (n > 0 && data && m_map && start + static_cast<std::uint64_t>(n) <= m_mapSize) {
+        *data = m_map + start;
+    } else if (n > 0) {
+        while (!preadAll(m_journal, buf, static_cast<std::size_t>(n), static_cast<off_t>(start)))
             retry("read", path);
     }
     const int err = errno;

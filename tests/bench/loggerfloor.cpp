@@ -29,7 +29,7 @@
 namespace {
 
 // multilog's batch and pipe sizes (shared/tools/multilog.cpp).
-constexpr std::size_t batchSize = 256 * 1024;
+constexpr std::size_t batchSize = 512 * 1024;
 constexpr int pipeSize = 1024 * 1024;
 // LogDir's writebackStep.
 constexpr std::size_t writebackStep = 4 * 1024 * 1024;
