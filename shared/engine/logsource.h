@@ -157,6 +157,13 @@ public:
     // Clean end, after LogPipeline::finish(): the journal is emptied.
     void finish();
 
+    // Whether addr lies in the journal's mapping (take()).
+    bool mapped(const void *addr) const
+    {
+        const auto *p = static_cast<const char *>(addr);
+        return m_map && p >= m_map && p < m_map + m_mapSize;
+    }
+
     bool journalled() const { return m_journal >= 0 && m_pipe.load(std::memory_order_relaxed); }
 
 private:

@@ -157,23 +157,31 @@ Handoff handoff;
 // cuts the lock file short under a busy logger makes that read fault. That is
 // said, and the logger exits 111 as for any fatal error, instead of dying of
 // SIGBUS unexplained. The message is made beforehand: a handler may not allocate.
+// A fault anywhere else is left to the default action.
 char journalFault[1024];
 std::size_t journalFaultSize = 0;
+const tz::LogSource *faultSource = nullptr;
 
-void journalCutShort(int)
+void journalCutShort(int, siginfo_t *info, void *)
 {
+    if (!faultSource || !faultSource->mapped(info->si_addr)) {
+        ::signal(SIGBUS, SIG_DFL); // the faulting access runs again, and ends the process
+        return;
+    }
     [[maybe_unused]] const ssize_t ignored = ::write(2, journalFault, journalFaultSize);
     ::_exit(tz::exitTemporary);
 }
 
-void reportJournalFaults(const std::string &firstDir)
+void reportJournalFaults(const tz::LogSource &source, const std::string &firstDir)
 {
     const std::string message =
         "multilog: fatal: unable to read the input journal " + firstDir + "/lock: another process cut it short\n";
     journalFaultSize = std::min(message.size(), sizeof journalFault);
     std::memcpy(journalFault, message.data(), journalFaultSize);
+    faultSource = &source;
     struct sigaction action{};
-    action.sa_handler = journalCutShort;
+    action.sa_sigaction = journalCutShort;
+    action.sa_flags = SA_SIGINFO;
     ::sigemptyset(&action.sa_mask);
     ::sigaction(SIGBUS, &action, nullptr);
 }
@@ -286,9 +294,9 @@ int main(int argc, char **argv)
         diag.die(tz::exitTemporary, "unable to ", pipeline.error());
     tz::LogPipeline &log = **pipeline;
 
-    if (!host.dirs.empty())
-        reportJournalFaults(host.dirs.front()->path());
     tz::LogSource source(0, host.dirs, host);
+    if (!host.dirs.empty())
+        reportJournalFaults(source, host.dirs.front()->path());
     if (replay) {
         source.replay(*replay);
         if (!replay->tail.empty())
