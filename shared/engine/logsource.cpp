@@ -419,8 +419,22 @@ ssize_t LogSource::take(char *buf, std::size_t size, const Tai64n &stamp, const 
     if (n > 0 && data && m_map && start + static_cast<std::uint64_t>(n) <= m_mapSize) {
         *data = m_map + start;
     } else if (n > 0) {
-        while (!preadAll(m_journal, buf, static_cast<std::size_t>(n), static_cast<off_t>(start)))
-            retry("read", path);
+        for (std::size_t got = 0; got < static_cast<std::size_t>(n);) {
+            const ssize_t r = ::pread(m_journal, buf + got, static_cast<std::size_t>(n) - got, static_cast<off_t>(start + got));
+            if (r > 0) {
+                got += static_cast<std::size_t>(r);
+            } else if (r == 0) {
+                // The batch is gone from the journal: someone cut it short.
+                // Retrying cannot bring it back, so the caller is told.
+                const std::lock_guard lock(m_mutex);
+                m_taking = false;
+                m_cutShort = true;
+                errno = EIO;
+                return -1;
+            } else if (errno != EINTR) {
+                retry("read", path);
+            }
+        }
     }
     const int err = errno;
     {

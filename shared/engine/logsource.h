@@ -157,6 +157,9 @@ public:
     // Clean end, after LogPipeline::finish(): the journal is emptied.
     void finish();
 
+    // take() failed because another process cut the journal short under it: the
+    // batch it took is gone from the journal (the logger's end, exit 111).
+    bool cutShort() const { return m_cutShort; }
     // Whether addr lies in the journal's mapping (take()).
     bool mapped(const void *addr) const
     {
@@ -185,6 +188,7 @@ private:
     std::atomic<bool> m_pipe{false};
     bool m_punch = false; // the written journal is given back batch by batch
     bool m_stale = false; // a replayed batch sits in a journal no longer used (taker)
+    bool m_cutShort = false; // see cutShort() (taker)
 
     // Shared by the taker and the writer.
     std::mutex m_mutex;

@@ -364,8 +364,16 @@ int main(int argc, char **argv)
         // one byte of the next line is taken from the pipe.
         char *buffer = handoff.freeBuffer();
         const tz::Tai64n stamp = tz::Tai64n::now();
+        // Written inline, a batch is read where it lies in the journal. For a
+        // writer thread it is copied out: the mapping's pages, dropped as the
+        // journal is given back, then cost both threads' CPUs (a TLB shootdown
+        // each time), and tmpfs took 1160 MB/s mapped against 1275 copied
+        // (medians of 8 runs taking turns).
         const char *data = nullptr;
-        const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp, &data);
+        const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp, writeInline ? &data : nullptr);
+        if (n < 0 && source.cutShort())
+            diag.die(tz::exitTemporary, "unable to read the input journal ", host.dirs.front()->path(),
+                     "/lock: another process cut it short");
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
