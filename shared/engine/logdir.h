@@ -163,7 +163,7 @@ private:
     std::thread m_syncer;
     std::atomic<bool> m_syncerDone{false};
     Settle m_settle = Settle::Finished; // the next step: written by m_syncer before m_syncerDone
-    int m_syncErrno = 0;            // why the sync failed, likewise
+    int m_syncErrno = 0;                // why the sync failed, likewise
     bool m_processorPending = false; // previous waits for the processor
 };
 

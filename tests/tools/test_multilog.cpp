@@ -544,10 +544,6 @@ private slots:
         QCOMPARE(readFile(m_err), QByteArray());
     }
 
-    // A full current is synced on a thread of its own; where the process limit
-    // leaves no room for a thread (softlimit -p, as log services often run), the
-    // sync is done in line instead, as 0.76 does. (Only a user other than root is
-    // held to the limit.)
     // A process that cuts the lock file short under a busy logger takes away
     // the batch being read from the journal. multilog says so and exits 111, as
     // for any fatal error: on a disk, where it reads the batch through a mapping
@@ -607,6 +603,10 @@ private slots:
                      err.constData());
     }
 
+    // A full current is synced on a thread of its own; where the process limit
+    // leaves no room for a thread (softlimit -p, as log services often run), the
+    // sync is done in line instead, as 0.76 does. (Only a user other than root is
+    // held to the limit.) So is a log's writeback, started every 4 MiB.
     void processLimitLeavesNoThread()
     {
         QVERIFY(::chown(QFile::encodeName(m_tmp->path()).constData(), 65534, 65534) == 0);
