@@ -153,14 +153,22 @@ private:
 
 Handoff handoff;
 
-// The input journal is read through a mapping (LogSource::take): a process that
-// cuts the lock file short under a busy logger makes that read fault. That is
-// said, and the logger exits 111 as for any fatal error, instead of dying of
-// SIGBUS unexplained. The message is made beforehand: a handler may not allocate.
-// A fault anywhere else is left to the default action.
+// A process that cuts the lock file short under a busy logger takes away the
+// batch being read from the input journal: through the mapping (LogSource::take)
+// the read faults, and a copied read ends early (LogSource::cutShort). Either
+// way that is said, and the logger exits 111 as for any fatal error, instead of
+// dying of SIGBUS unexplained or retrying for ever. The message is made
+// beforehand, as a signal handler may not allocate. A fault anywhere else is
+// left to the default action.
 char journalFault[1024];
 std::size_t journalFaultSize = 0;
 const tz::LogSource *faultSource = nullptr;
+
+[[noreturn]] void dieOfCutJournal()
+{
+    [[maybe_unused]] const ssize_t ignored = ::write(2, journalFault, journalFaultSize);
+    ::_exit(tz::exitTemporary);
+}
 
 void journalCutShort(int, siginfo_t *info, void *)
 {
@@ -168,8 +176,7 @@ void journalCutShort(int, siginfo_t *info, void *)
         ::signal(SIGBUS, SIG_DFL); // the faulting access runs again, and ends the process
         return;
     }
-    [[maybe_unused]] const ssize_t ignored = ::write(2, journalFault, journalFaultSize);
-    ::_exit(tz::exitTemporary);
+    dieOfCutJournal();
 }
 
 void reportJournalFaults(const tz::LogSource &source, const std::string &firstDir)
@@ -372,8 +379,7 @@ int main(int argc, char **argv)
         const char *data = nullptr;
         const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp, writeInline ? &data : nullptr);
         if (n < 0 && source.cutShort())
-            diag.die(tz::exitTemporary, "unable to read the input journal ", host.dirs.front()->path(),
-                     "/lock: another process cut it short");
+            dieOfCutJournal();
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
