@@ -551,6 +551,7 @@ void LogDir::settleInBackground()
     while (step()) {
     }
     m_syncerDone.store(true, std::memory_order_release);
+    m_host.rotationSettled();
 }
 
 void LogDir::finishRotation()

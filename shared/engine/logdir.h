@@ -89,14 +89,22 @@ public:
     // logger does once the batch is committed and before it waits for more input,
     // so that an idle log looks as 0.76 leaves it.
     bool rotationPending() const { return m_previousFd >= 0 || m_processorPending; }
+    // A pending rotation that finishRotation() can complete without waiting for
+    // the disk: previous has synced (or its sync failed, to be retried with the
+    // logger's pauses), or the processor waits. LogHost::rotationSettled() says
+    // when a sync is over.
+    bool rotationReady() const
+    {
+        return m_processorPending || (m_previousFd >= 0 && m_syncerDone.load(std::memory_order_acquire));
+    }
     bool processorPending() const { return m_processorPending; }
     void finishRotation();
 
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
     int dirFd() const { return m_dirFd; }
-    // The directory is on tmpfs: nothing is written back to a disk, and the CPU
-    // alone sets a busy logger's pace (LogSource, multilog.cpp).
+    // The directory is on tmpfs: nothing is written back to a disk, so the
+    // input journal in its lock can give its pages back batch by batch (LogSource).
     bool inMemory() const { return m_inMemory; }
     std::uint64_t currentInode() const { return m_currentInode; }
 

@@ -32,6 +32,12 @@ public:
     // A log directory is open and recovered, in script order: multilog's input
     // journal (LogSource) marks each one at every commit.
     virtual void opened(LogDir &) {}
+
+    // Called on a directory's syncing thread when the background part of a
+    // rotation is over (LogDir::rotationReady() holds now), so that a logger
+    // waiting for input can finish it at once instead of waiting on the disk
+    // in finishRotation(). Must be safe to call from any thread.
+    virtual void rotationSettled() {}
 };
 
 } // namespace tz

@@ -34,7 +34,7 @@ class LogHost;
 // and processes the pending batches again, with the same timestamps, so the
 // output is the same bytes exactly once.
 //
-// Taking and writing can run on two threads (multilog.cpp does so on tmpfs), so
+// Taking and writing can run on two threads (multilog.cpp does so when it can), so
 // that both cores work on a busy log: while one batch is written, the next ones
 // are taken. The journal therefore holds up to journalStamps batches pending at
 // once, each with the stamp it was taken at.

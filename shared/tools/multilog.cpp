@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <mutex>
@@ -45,36 +47,6 @@ constexpr std::size_t readSize = 512 * 1024;
 constexpr std::size_t readSizeWithProcessor = 64 * 1024;
 // A deeper pipe lets a bursty writer run ahead instead of blocking on us.
 constexpr int pipeSize = 1024 * 1024;
-
-class Host : public tz::LogHost {
-public:
-    void pause(const std::string &message, std::optional<int> err) override
-    {
-        if (err)
-            diag.warn(message, ": ", tz::sys(*err));
-        else
-            diag.warn(message);
-        timespec left{pauseSeconds, 0};
-        while (::nanosleep(&left, &left) < 0 && errno == EINTR) {
-        }
-    }
-
-    std::string processorFailurePrefix(std::string_view processor) const override
-    {
-        std::string s = "multilog: fatal: unable to run ";
-        s.append(processor).append(": ");
-        return s;
-    }
-
-    void alert(std::string_view lines) override
-    {
-        (void)tz::writeAll(2, lines); // 0.76 ignores a failing stderr too
-    }
-
-    void opened(tz::LogDir &dir) override { dirs.push_back(&dir); }
-
-    std::vector<tz::LogDir *> dirs;
-};
 
 // What the taking thread hands the writing thread, in order: a batch of input, a
 // rotation (ALRM) or the end.
@@ -126,11 +98,25 @@ public:
         const std::lock_guard lock(m_mutex);
         return m_taken == m_pushed;
     }
-    Work next()
+    // The next work; nullopt when wake() came first.
+    std::optional<Work> next()
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_taken < m_pushed; });
+        m_changed.wait(lock, [&] { return m_taken < m_pushed || m_woken; });
+        m_woken = false;
+        if (m_taken == m_pushed)
+            return std::nullopt;
         return m_work[m_taken++ % depth];
+    }
+    // Any thread: a writer waiting in next() returns from it (a rotation's file
+    // has synced, Host::rotationSettled); one not waiting returns at once next time.
+    void wake()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_woken = true;
+        }
+        m_changed.notify_all();
     }
     void done()
     {
@@ -149,9 +135,51 @@ private:
     std::size_t m_pushed = 0;
     std::size_t m_taken = 0;
     std::size_t m_done = 0;
+    bool m_woken = false;
 };
 
 Handoff handoff;
+
+class Host : public tz::LogHost {
+public:
+    void pause(const std::string &message, std::optional<int> err) override
+    {
+        if (err)
+            diag.warn(message, ": ", tz::sys(*err));
+        else
+            diag.warn(message);
+        timespec left{pauseSeconds, 0};
+        while (::nanosleep(&left, &left) < 0 && errno == EINTR) {
+        }
+    }
+
+    std::string processorFailurePrefix(std::string_view processor) const override
+    {
+        std::string s = "multilog: fatal: unable to run ";
+        s.append(processor).append(": ");
+        return s;
+    }
+
+    void alert(std::string_view lines) override
+    {
+        (void)tz::writeAll(2, lines); // 0.76 ignores a failing stderr too
+    }
+
+    void opened(tz::LogDir &dir) override { dirs.push_back(&dir); }
+
+    // A rotation's file has synced: whichever thread writes is woken to finish
+    // it, the writer thread through the handoff, the taking thread (writing
+    // inline) through settledFd in its poll(2).
+    void rotationSettled() override
+    {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const ssize_t ignored = ::write(settledFd, &one, sizeof one);
+        handoff.wake();
+    }
+
+    std::vector<tz::LogDir *> dirs;
+    int settledFd = -1; // an eventfd
+};
 
 // A process that cuts the lock file short under a busy logger takes away the
 // batch being read from the input journal: through the mapping (LogSource::take)
@@ -198,15 +226,13 @@ bool anyDir(const std::vector<tz::LogDir *> &dirs, bool (tz::LogDir::*test)() co
     return std::any_of(dirs.begin(), dirs.end(), [&](const tz::LogDir *d) { return (d->*test)(); });
 }
 
-// On tmpfs the CPU sets a busy logger's pace, and a second thread took 200 MB
-// there at 567-601 MB/s instead of 400-418 (medians of 7, the two binaries taking
-// turns). On a disk the writeback sets it, and needs CPU of its own that the
-// second thread took away: 242 MB/s instead of 269, 216 instead of 260 with two
-// threads sharing the core left by the service (perf: the taking thread was
-// preempted 573 times in one second).
-bool allInMemory(const std::vector<tz::LogDir *> &dirs)
+// The rotations whose background part is over are finished; one still waiting
+// for the disk is left to Host::rotationSettled to announce.
+void finishReadyRotations(const std::vector<tz::LogDir *> &dirs)
 {
-    return !dirs.empty() && std::all_of(dirs.begin(), dirs.end(), [](const tz::LogDir *d) { return d->inMemory(); });
+    for (tz::LogDir *d : dirs)
+        if (d->rotationReady())
+            d->finishRotation();
 }
 
 // One batch through the script, out to the directories and committed in the
@@ -219,8 +245,8 @@ void writeBatch(tz::LogPipeline &log, tz::LogSource &source, const std::vector<t
     source.written(batch, stamp);
     // A processor runs only on a committed batch: a next logger must never
     // replay input that is in an archive already (LogDir::fullCurrent).
-    if (anyDir(dirs, &tz::LogDir::processorPending))
-        for (tz::LogDir *d : dirs)
+    for (tz::LogDir *d : dirs)
+        if (d->processorPending())
             d->finishRotation();
 }
 
@@ -235,15 +261,17 @@ void writeBatches(tz::LogPipeline &log, tz::LogSource &source, const std::vector
             source.giveBack();
             if (!ownThread)
                 return;
-            // A rotated file still syncing in the background is archived before
-            // we wait for input that may not come soon.
-            if (anyDir(dirs, &tz::LogDir::rotationPending)) {
-                for (tz::LogDir *d : dirs)
-                    d->finishRotation();
-                continue;
-            }
+            // A rotated file that has synced is archived before we wait for
+            // input that may not come soon. One still syncing wakes us when it
+            // is done (Host::rotationSettled): waiting for it here instead
+            // held a busy log to ext4 at 973 MB/s against 1123 (medians of 8
+            // runs taking turns), as every batch that came meanwhile waited too.
+            finishReadyRotations(dirs);
         }
-        const Work work = handoff.next();
+        const std::optional<Work> next = handoff.next();
+        if (!next)
+            continue;
+        const Work &work = *next;
         switch (work.kind) {
         case Work::Input:
             writeBatch(log, source, dirs, std::string_view(work.data, work.size), work.stamp);
@@ -285,6 +313,9 @@ int main(int argc, char **argv)
 
     std::vector<std::string_view> args(argv + 1, argv + argc);
     Host host;
+    host.settledFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (host.settledFd < 0)
+        diag.die(tz::exitTemporary, "unable to create event descriptor: ", tz::sys());
     tz::LogScript script = tz::parseLogScript(args);
     const std::size_t batchLimit =
         std::any_of(script.dirs.begin(), script.dirs.end(), [](const tz::LogDirConfig &d) { return d.processor.has_value(); })
@@ -316,12 +347,16 @@ int main(int argc, char **argv)
     } else {
         source.begin();
     }
-    // Taking runs here. Where every directory is on tmpfs, writing runs on a
-    // thread of its own so that both cores work on a busy log; elsewhere, and
-    // where a process limit leaves no room for a thread (softlimit -p counts
-    // threads too), it is done here after each take.
+    // Taking runs here, and writing on a thread of its own, so that both cores
+    // work on a busy log. On tmpfs that took 200 MB at 567-601 MB/s instead of
+    // 400-418 (medians of 7, the two binaries taking turns); on ext4, once
+    // neither waited for a rotation's sync while input came
+    // (finishReadyRotations), at 1106 instead of 1086 (medians of 12), and never
+    // below 1075 where in line it fell to 1023. Where a process limit leaves no
+    // room for a thread (softlimit -p counts threads too), or with no directory
+    // to write to, it is done here after each take.
     std::thread writer;
-    if (allInMemory(host.dirs)) {
+    if (!host.dirs.empty()) {
         try {
             writer = std::thread(writeBatches, std::ref(log), std::ref(source), std::cref(host.dirs), true);
         } catch (const std::system_error &) {
@@ -341,18 +376,23 @@ int main(int argc, char **argv)
             if (!log.midLine())
                 break;
         }
-        // Inline, a rotated file still syncing is archived when no input is ready.
-        const bool settle = writeInline && anyDir(host.dirs, &tz::LogDir::rotationPending);
-        pollfd fds[2] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}};
-        const int ready = ::poll(fds, 2, settle ? 0 : -1);
+        // Inline, a rotation whose file has synced is finished when no input is
+        // ready; settledFd wakes the poll when a sync is over.
+        const bool settle = writeInline && anyDir(host.dirs, &tz::LogDir::rotationReady);
+        pollfd fds[3] = {{0, POLLIN, 0}, {signalFd, POLLIN, 0}, {writeInline ? host.settledFd : -1, POLLIN, 0}};
+        const int ready = ::poll(fds, 3, settle ? 0 : -1);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
         if (ready == 0) {
-            for (tz::LogDir *d : host.dirs)
-                d->finishRotation();
+            finishReadyRotations(host.dirs);
+            continue;
+        }
+        if (fds[2].revents & POLLIN) {
+            std::uint64_t count;
+            [[maybe_unused]] const ssize_t drained = ::read(host.settledFd, &count, sizeof count);
             continue;
         }
         if (fds[1].revents & POLLIN) {
@@ -375,7 +415,7 @@ int main(int argc, char **argv)
         // writer thread it is copied out: the mapping's pages, dropped as the
         // journal is given back, then cost both threads' CPUs (a TLB shootdown
         // each time), and tmpfs took 1160 MB/s mapped against 1275 copied
-        // (medians of 8 runs taking turns).
+        // (medians of 8 runs taking turns); ext4 1185 against 1198 (6 runs).
         const char *data = nullptr;
         const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp, writeInline ? &data : nullptr);
         if (n < 0 && source.cutShort())

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fcntl.h>
@@ -17,7 +18,9 @@
 #include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -133,6 +136,7 @@ public:
     }
 
     bool running() const { return m_pid > 0 && ::kill(m_pid, 0) == 0; }
+    pid_t pid() const { return m_pid; }
 
 private:
     pid_t m_pid = -1;
@@ -186,9 +190,10 @@ class TestMultilog : public QObject {
     Q_OBJECT
 
 private slots:
-    // On tmpfs multilog writes on a thread of its own while it takes the next
-    // batch (elsewhere in line, as the golden and fault tests see it): these
-    // tests, signals and kill -9 included, see the threaded logger.
+    // multilog writes on a thread of its own while it takes the next batch, as
+    // the golden and fault tests see it too: these tests, signals and kill -9
+    // included, see the threaded logger. Where no thread can be had it writes in
+    // line (processLimitLeavesNoThread, idleLoggerFinishesSyncedRotation).
     void init()
     {
         m_tmp = std::make_unique<QTemporaryDir>(QStringLiteral("/dev/shm/tazuna-multilog-XXXXXX"));
@@ -632,6 +637,71 @@ private slots:
         QCOMPARE(big.exitCode, 0);
         QCOMPARE(big.err, QByteArray());
         QCOMPARE(readFile(m_tmp->filePath(QStringLiteral("big/current"))), more);
+    }
+
+    // A rotation's sync and archiving run on a thread of their own. When they
+    // are done, the idle logger is woken to finish the rotation: it closes the
+    // archive (and would retry a step that failed, with its warning) now rather
+    // than at the next input. Its writer thread waits in the handoff; a logger
+    // that found no room for that thread writes in line and waits in poll(2),
+    // and can still get a thread later for the sync (another process of its
+    // user has exited meanwhile). The sync must take a while for the logger to
+    // fall asleep first, so this runs on a disk (tmpfs syncs at once).
+    void idleLoggerFinishesSyncedRotation_data()
+    {
+        QTest::addColumn<bool>("inlineWriter");
+        QTest::newRow("writer thread") << false;
+        QTest::newRow("writing in line") << true;
+    }
+
+    void idleLoggerFinishesSyncedRotation()
+    {
+        QFETCH(bool, inlineWriter);
+        QTemporaryDir disk(QDir::tempPath() + QStringLiteral("/tazuna-multilog-XXXXXX"));
+        QVERIFY(disk.isValid());
+        struct statfs fs{};
+        QVERIFY(::statfs(QFile::encodeName(disk.path()).constData(), &fs) == 0);
+        QVERIFY2(fs.f_type != TMPFS_MAGIC, "TMPDIR must be on a disk for this test");
+        QVERIFY(::chown(QFile::encodeName(disk.path()).constData(), 65534, 65534) == 0);
+        const QString dir = disk.filePath(QStringLiteral("log"));
+        const QStringList asNobody{"--reuid=65534", "--regid=65534", "--clear-groups"};
+        // The limit counts every task of the user: this one leaves no room for
+        // a writer thread beside multilog.
+        Logger holder(QStringLiteral("/usr/bin/setpriv"), asNobody + QStringList{"sleep", "100"}, disk.path(), m_err);
+        QVERIFY(waitFor([&] { return readFile(QStringLiteral("/proc/%1/comm").arg(holder.pid())) == "sleep\n"; }));
+        const QStringList multilog{toolPath("multilog"), "s16777215", "./log"};
+        Logger log(QStringLiteral("/usr/bin/setpriv"),
+                   asNobody + (inlineWriter ? QStringList{"prlimit", "--nproc=2"} + multilog : multilog), disk.path(), m_err);
+        const QByteArray lines = numberedLines(0, 50000, 40); // 2 MB: a sync that takes a while
+        log.write(lines);
+        QVERIFY(waitFor([&] { return log.unread() == 0 && readFile(dir + "/current") == lines; }));
+        const QDir tasks(QStringLiteral("/proc/%1/task").arg(log.pid()));
+        QCOMPARE(tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), inlineWriter ? 1 : 2);
+
+        holder.signal(SIGKILL);
+        QCOMPARE(holder.wait(), -1); // reaped: its task no longer counts
+        log.signal(SIGALRM);
+        QVERIFY(waitFor([&] { return archives(dir).size() == 1 && !QFile::exists(dir + "/previous"); }));
+        const QString archive = dir + "/" + archives(dir)[0];
+        QCOMPARE(readFile(archive), lines);
+        QCOMPARE(fileMode(archive), 0744);
+        // The descriptor still names the file previous (deleted): its inode tells.
+        struct stat archived{};
+        QVERIFY(::stat(QFile::encodeName(archive).constData(), &archived) == 0);
+        const auto holdsArchive = [&] {
+            for (int fd = 0; fd < 1024; ++fd) {
+                struct stat st{};
+                const QByteArray link = QStringLiteral("/proc/%1/fd/%2").arg(log.pid()).arg(fd).toLatin1();
+                if (::stat(link.constData(), &st) == 0 && st.st_ino == archived.st_ino && st.st_dev == archived.st_dev)
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY(waitFor([&] { return !holdsArchive(); }));
+        QVERIFY(log.running());
+        log.closeInput();
+        QCOMPARE(log.wait(), 0);
+        QCOMPARE(readFile(m_err), QByteArray());
     }
 
     // tai64nlocal leaves a malformed or truncated label alone where 0.76 crashes.
