@@ -181,6 +181,9 @@ def run(args):
                             wall, cpu, rss = run_piped(argv, d, inp, d / "log" / "current" if impl == "cat" else None,
                                                        from_file=impl == "tazuna_unjournalled")
                             res[impl]["mbps"].append(total / wall / 1e6)
+                            # Each repetition on stderr: a median hides which one
+                            # a disturbance of the machine fell on.
+                            log(f"logger.{fs}.{figure} rep {rep} {impl}: {total / wall / 1e6:.1f} MB/s")
                             res[impl]["lps"].append(lines / wall)
                             res[impl]["cpu"].append(cpu)
                             res[impl]["rss"].append(None if rss is None else rss / 1024.0)
