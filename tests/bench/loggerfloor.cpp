@@ -10,12 +10,18 @@
 //                                    into the journal while the other writes the
 //                                    ones before out (a ring of eight), so that
 //                                    both cores can work
+//   tazuna-loggerfloor journal2n10 DIR  journal2, and the files rotate as with
+//                                    `s16777215 n10` in multilog's way: a full
+//                                    current becomes previous, is synced, archived
+//                                    and the oldest archive removed on a thread of
+//                                    its own, which the next rotation waits for
 //
 // Standard input must be a pipe. DIR/current receives every batch plus 26 bytes
 // per 100 read: what `multilog t` adds to the benchmark's 100-byte lines, so the
-// same bytes reach the file system as from a real logger. It is one file, synced
-// once at the end, with writeback started every 4 MiB as LogDir does: a real
-// logger also rotates (a rename and a sync per file), so it does more than this.
+// same bytes reach the file system as from a real logger. Except in journal2n10 it
+// is one file, synced once at the end, with writeback started every 4 MiB as
+// LogDir does: a real logger also rotates (a sync per file, and the removal of the
+// oldest), so it does more than those three.
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
@@ -73,9 +79,14 @@ std::size_t takeIntoJournal(int lock, off64_t at, char *buf)
 }
 
 // current: each batch as `multilog t` would grow it, writeback started as LogDir does.
+// multilog's s16777215 and n10: a file's size limit, and the archives kept.
+constexpr std::size_t rotateSize = 16777215;
+constexpr unsigned archivesKept = 9;
+
 class Output {
 public:
-    explicit Output(int fd) : m_fd(fd) {}
+    // dir >= 0: the files rotate (journal2n10).
+    Output(int fd, int dir) : m_fd(fd), m_dir(dir) {}
 
     void put(const char *taken, std::size_t n)
     {
@@ -96,17 +107,57 @@ public:
             ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
             m_unsynced = 0;
         }
+        m_fileBytes += length;
+        if (m_dir >= 0 && m_fileBytes >= rotateSize)
+            rotate();
     }
 
     void finish()
     {
+        if (m_syncer.joinable())
+            m_syncer.join();
         if (::fsync(m_fd) < 0)
             fail("sync current");
     }
 
 private:
+    // As LogDir::fullCurrent and settleInBackground do it (no line rule: a floor
+    // handles no line, so a file ends at the batch that fills it).
+    void rotate()
+    {
+        if (m_syncer.joinable())
+            m_syncer.join();
+        if (::renameat(m_dir, "current", m_dir, "previous") < 0)
+            fail("rename current");
+        const int full = m_fd;
+        m_fd = ::openat(m_dir, "current", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            fail("open current");
+        m_fileBytes = 0;
+        m_unsynced = 0;
+        const unsigned archive = m_archives++;
+        m_syncer = std::thread([this, full, archive] {
+            if (::fsync(full) < 0)
+                fail("sync previous");
+            ::close(full);
+            char name[32];
+            std::snprintf(name, sizeof name, "@%024u.s", archive);
+            if (::renameat(m_dir, "previous", m_dir, name) < 0)
+                fail("archive previous");
+            if (archive >= archivesKept) {
+                std::snprintf(name, sizeof name, "@%024u.s", archive - archivesKept);
+                if (::unlinkat(m_dir, name, 0) < 0)
+                    fail("remove the oldest archive");
+            }
+        });
+    }
+
     int m_fd;
+    int m_dir;
     std::size_t m_unsynced = 0;
+    std::size_t m_fileBytes = 0;
+    unsigned m_archives = 0;
+    std::thread m_syncer;
     // Page-aligned, as the kernel copies fastest out of it.
     alignas(4096) char m_out[batchSize + batchSize * 26 / 100];
 };
@@ -230,8 +281,8 @@ void journalTwoThreads(Output &out, int lock)
 int main(int argc, char **argv)
 {
     const std::string_view mode = argc == 3 ? argv[1] : "";
-    if (mode != "plain" && mode != "journal" && mode != "journal2") {
-        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2 DIR\n");
+    if (mode != "plain" && mode != "journal" && mode != "journal2" && mode != "journal2n10") {
+        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2|journal2n10 DIR\n");
         return 100;
     }
     const int dir = ::open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -242,7 +293,7 @@ int main(int argc, char **argv)
         fail("open current");
     if (::fcntl(0, F_GETPIPE_SZ) < pipeSize)
         ::fcntl(0, F_SETPIPE_SZ, pipeSize);
-    static Output out(current);
+    static Output out(current, mode == "journal2n10" ? dir : -1);
     if (mode == "plain") {
         plain(out);
     } else {
