@@ -78,11 +78,11 @@ std::size_t takeIntoJournal(int lock, off64_t at, char *buf)
     }
 }
 
-// current: each batch as `multilog t` would grow it, writeback started as LogDir does.
 // multilog's s16777215 and n10: a file's size limit, and the archives kept.
 constexpr std::size_t rotateSize = 16777215;
 constexpr unsigned archivesKept = 9;
 
+// current: each batch as `multilog t` would grow it, writeback started as LogDir does.
 class Output {
 public:
     // dir >= 0: the files rotate (journal2n10).
