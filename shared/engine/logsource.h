@@ -138,10 +138,8 @@ public:
     void replay(const LogReplay &replay);
 
     // Taker: up to size bytes stamped with stamp, blocking until there are some:
-    // > 0 bytes, 0 at end of input, -1 on error (errno set). The bytes are in buf;
-    // or, when data is given, at *data, which may point into the journal itself
-    // (mapped read-only) and stays valid until the batch is written().
-    ssize_t take(char *buf, std::size_t size, const Tai64n &stamp, const char **data = nullptr);
+    // > 0 bytes in buf, 0 at end of input, -1 on error (errno set).
+    ssize_t take(char *buf, std::size_t size, const Tai64n &stamp);
 
     // Writer: the next batch taken (of a replay, its next part) is written
     // (LogPipeline::flushOutputs): the journal stops naming it as pending and
@@ -160,12 +158,6 @@ public:
     // take() failed because another process cut the journal short under it: the
     // batch it took is gone from the journal (the logger's end, exit 111).
     bool cutShort() const { return m_cutShort; }
-    // Whether addr lies in the journal's mapping (take()).
-    bool mapped(const void *addr) const
-    {
-        const auto *p = static_cast<const char *>(addr);
-        return m_map && p >= m_map && p < m_map + m_mapSize;
-    }
 
     bool journalled() const { return m_journal >= 0 && m_pipe.load(std::memory_order_relaxed); }
 
@@ -183,8 +175,6 @@ private:
     LogHost &m_host;
     std::vector<int> m_markFds; // each directory's lock, opened for pwrite
     int m_journal = -1;         // m_markFds[0]
-    const char *m_map = nullptr; // the journal, mapped read-only (take())
-    std::size_t m_mapSize = 0;
     std::atomic<bool> m_pipe{false};
     bool m_punch = false; // the written journal is given back batch by batch
     bool m_stale = false; // a replayed batch sits in a journal no longer used (taker)

@@ -74,13 +74,12 @@ public:
         m_changed.wait(lock, [&] { return m_pushed - m_done < depth; });
         return m_buffers[m_pushed % depth];
     }
-    // data: where the batch is, if not in the buffer freeBuffer() gave.
-    void push(Work::Kind kind, std::size_t size = 0, const tz::Tai64n &stamp = {}, const char *data = nullptr)
+    void push(Work::Kind kind, std::size_t size = 0, const tz::Tai64n &stamp = {})
     {
         {
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [&] { return m_pushed - m_done < depth; });
-            m_work[m_pushed % depth] = Work{kind, data ? data : m_buffers[m_pushed % depth], size, stamp};
+            m_work[m_pushed % depth] = Work{kind, m_buffers[m_pushed % depth], size, stamp};
             ++m_pushed;
         }
         m_changed.notify_all();
@@ -180,46 +179,6 @@ public:
     std::vector<tz::LogDir *> dirs;
     int settledFd = -1; // an eventfd
 };
-
-// A process that cuts the lock file short under a busy logger takes away the
-// batch being read from the input journal: through the mapping (LogSource::take)
-// the read faults, and a copied read ends early (LogSource::cutShort). Either
-// way that is said, and the logger exits 111 as for any fatal error, instead of
-// dying of SIGBUS unexplained or retrying for ever. The message is made
-// beforehand, as a signal handler may not allocate. A fault anywhere else is
-// left to the default action.
-char journalFault[1024];
-std::size_t journalFaultSize = 0;
-const tz::LogSource *faultSource = nullptr;
-
-[[noreturn]] void dieOfCutJournal()
-{
-    [[maybe_unused]] const ssize_t ignored = ::write(2, journalFault, journalFaultSize);
-    ::_exit(tz::exitTemporary);
-}
-
-void journalCutShort(int, siginfo_t *info, void *)
-{
-    if (!faultSource || !faultSource->mapped(info->si_addr)) {
-        ::signal(SIGBUS, SIG_DFL); // the faulting access runs again, and ends the process
-        return;
-    }
-    dieOfCutJournal();
-}
-
-void reportJournalFaults(const tz::LogSource &source, const std::string &firstDir)
-{
-    const std::string message =
-        "multilog: fatal: unable to read the input journal " + firstDir + "/lock: another process cut it short\n";
-    journalFaultSize = std::min(message.size(), sizeof journalFault);
-    std::memcpy(journalFault, message.data(), journalFaultSize);
-    faultSource = &source;
-    struct sigaction action{};
-    action.sa_sigaction = journalCutShort;
-    action.sa_flags = SA_SIGINFO;
-    ::sigemptyset(&action.sa_mask);
-    ::sigaction(SIGBUS, &action, nullptr);
-}
 
 bool anyDir(const std::vector<tz::LogDir *> &dirs, bool (tz::LogDir::*test)() const)
 {
@@ -333,8 +292,6 @@ int main(int argc, char **argv)
     tz::LogPipeline &log = **pipeline;
 
     tz::LogSource source(0, host.dirs, host);
-    if (!host.dirs.empty())
-        reportJournalFaults(source, host.dirs.front()->path());
     if (replay) {
         source.replay(*replay);
         if (!replay->tail.empty())
@@ -363,9 +320,8 @@ int main(int argc, char **argv)
         }
     }
     const bool writeInline = !writer.joinable();
-    const auto handOver = [&](Work::Kind kind, std::size_t size = 0, const tz::Tai64n &stamp = {},
-                              const char *data = nullptr) {
-        handoff.push(kind, size, stamp, data);
+    const auto handOver = [&](Work::Kind kind, std::size_t size = 0, const tz::Tai64n &stamp = {}) {
+        handoff.push(kind, size, stamp);
         if (writeInline)
             writeBatches(log, source, host.dirs, false);
     };
@@ -411,20 +367,17 @@ int main(int argc, char **argv)
         // one byte of the next line is taken from the pipe.
         char *buffer = handoff.freeBuffer();
         const tz::Tai64n stamp = tz::Tai64n::now();
-        // Written inline, a batch is read where it lies in the journal. For a
-        // writer thread it is copied out: the mapping's pages, dropped as the
-        // journal is given back, then cost both threads' CPUs (a TLB shootdown
-        // each time), and tmpfs took 1160 MB/s mapped against 1275 copied
-        // (medians of 8 runs taking turns); ext4 1185 against 1198 (6 runs).
-        const char *data = nullptr;
-        const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp, writeInline ? &data : nullptr);
+        const ssize_t n = source.take(buffer, exitRequested ? 1 : batchLimit, stamp);
+        // Someone cut the lock short under us: the batch is gone from the
+        // journal, and retrying cannot bring it back.
         if (n < 0 && source.cutShort())
-            dieOfCutJournal();
+            diag.die(tz::exitTemporary, "unable to read the input journal ", host.dirs.front()->path(),
+                     "/lock: another process cut it short");
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             break;
-        handOver(Work::Input, static_cast<std::size_t>(n), stamp, data);
+        handOver(Work::Input, static_cast<std::size_t>(n), stamp);
     }
     handOver(Work::End);
     if (writer.joinable())
