@@ -15,10 +15,15 @@
 //                                    current becomes previous, is synced, archived
 //                                    and the oldest archive removed on a thread of
 //                                    its own, which the next rotation waits for
+//   tazuna-loggerfloor plain2n10 DIR   journal2n10 without the journal: batches are
+//                                    read(2) on one thread and written on the
+//                                    other. The least that any logger keeping
+//                                    0.76's files (one previous at a time, synced
+//                                    before it is archived) pays here
 //
 // Standard input must be a pipe. DIR/current receives every batch plus 26 bytes
 // per 100 read: what `multilog t` adds to the benchmark's 100-byte lines, so the
-// same bytes reach the file system as from a real logger. Except in journal2n10 it
+// same bytes reach the file system as from a real logger. Except in the n10 modes it
 // is one file, synced once at the end, with writeback started every 4 MiB as
 // LogDir does: a real logger also rotates (a sync per file, and the removal of the
 // oldest), so it does more than those three.
@@ -85,7 +90,7 @@ constexpr unsigned archivesKept = 9;
 // current: each batch as `multilog t` would grow it, writeback started as LogDir does.
 class Output {
 public:
-    // dir >= 0: the files rotate (journal2n10).
+    // dir >= 0: the files rotate (the n10 modes).
     Output(int fd, int dir) : m_fd(fd), m_dir(dir) {}
 
     void put(const char *taken, std::size_t n)
@@ -164,20 +169,6 @@ private:
 
 alignas(4096) char input[batchSize];
 
-void plain(Output &out)
-{
-    for (;;) {
-        const ssize_t n = ::read(0, input, batchSize);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            fail("read input");
-        if (n == 0)
-            return;
-        out.put(input, static_cast<std::size_t>(n));
-    }
-}
-
 void journal(Output &out, int lock)
 {
     writeHeader(lock);
@@ -191,8 +182,8 @@ void journal(Output &out, int lock)
     }
 }
 
-// The two-thread journal: batch i sits in ring slot i % ringSlots and in the
-// journal at offsets[slot] until the writer has written it.
+// Two threads: batch i sits in ring slot i % ringSlots (and, with the journal, in
+// the journal at its offset) until the writer has written it.
 class Ring {
 public:
     struct Slot {
@@ -230,7 +221,26 @@ private:
     std::size_t m_written = 0;
 };
 
-void journalTwoThreads(Output &out, int lock)
+std::size_t readInput(char *buf)
+{
+    for (;;) {
+        const ssize_t n = ::read(0, buf, batchSize);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail("read input");
+        return static_cast<std::size_t>(n);
+    }
+}
+
+void plain(Output &out)
+{
+    while (const std::size_t n = readInput(input))
+        out.put(input, n);
+}
+
+// lock < 0: no journal, each batch is read(2) straight into its slot.
+void twoThreads(Output &out, int lock)
 {
     static Ring ring;
     std::thread writer([&] {
@@ -241,6 +251,10 @@ void journalTwoThreads(Output &out, int lock)
             if (s.size == 0)
                 return;
             out.put(s.data, s.size);
+            if (lock < 0) {
+                ring.written();
+                continue;
+            }
             writeHeader(lock);
             // The written part of the journal goes back to the file system.
             if (s.at < givenBack)
@@ -253,11 +267,20 @@ void journalTwoThreads(Output &out, int lock)
             ring.written();
         }
     });
-    writeHeader(lock);
+    if (lock >= 0)
+        writeHeader(lock);
     off64_t at = journalHeaderSize;
     for (std::size_t i = 0;; ++i) {
         if (i >= ringSlots)
             ring.waitWritten(i - ringSlots + 1);
+        Ring::Slot &s = ring.slot(i);
+        if (lock < 0) {
+            s.size = readInput(s.data);
+            ring.taken();
+            if (s.size == 0)
+                break;
+            continue;
+        }
         if (at >= journalWrap) {
             ring.waitWritten(i); // nothing pending may be cut away
             if (::ftruncate(lock, journalHeaderSize) < 0)
@@ -265,7 +288,6 @@ void journalTwoThreads(Output &out, int lock)
             at = journalHeaderSize;
         }
         writeHeader(lock);
-        Ring::Slot &s = ring.slot(i);
         s.at = at;
         s.size = takeIntoJournal(lock, at, s.data);
         at += static_cast<off64_t>(s.size);
@@ -281,8 +303,8 @@ void journalTwoThreads(Output &out, int lock)
 int main(int argc, char **argv)
 {
     const std::string_view mode = argc == 3 ? argv[1] : "";
-    if (mode != "plain" && mode != "journal" && mode != "journal2" && mode != "journal2n10") {
-        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2|journal2n10 DIR\n");
+    if (mode != "plain" && mode != "journal" && mode != "journal2" && mode != "journal2n10" && mode != "plain2n10") {
+        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2|journal2n10|plain2n10 DIR\n");
         return 100;
     }
     const int dir = ::open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -293,9 +315,11 @@ int main(int argc, char **argv)
         fail("open current");
     if (::fcntl(0, F_GETPIPE_SZ) < pipeSize)
         ::fcntl(0, F_SETPIPE_SZ, pipeSize);
-    static Output out(current, mode == "journal2n10" ? dir : -1);
+    static Output out(current, mode.ends_with("n10") ? dir : -1);
     if (mode == "plain") {
         plain(out);
+    } else if (mode == "plain2n10") {
+        twoThreads(out, -1);
     } else {
         const int lock = ::openat(dir, "lock", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (lock < 0)
@@ -303,7 +327,7 @@ int main(int argc, char **argv)
         if (mode == "journal")
             journal(out, lock);
         else
-            journalTwoThreads(out, lock);
+            twoThreads(out, lock);
     }
     out.finish();
     return 0;
