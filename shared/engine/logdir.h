@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -25,9 +26,11 @@ namespace tz {
 //   current    the file being written: mode 644 while written, 744 once multilog
 //              exited cleanly (the execute bit means "complete, append to me")
 //   @<24 hex>.s  an archive that is complete (mode 744); the name is the TAI64N
-//              label of the moment it was archived
+//              label of the moment it was archived (ours: the moment it filled)
 //   @<24 hex>.u  an archive that may be incomplete: current or previous found
-//              without the execute bit at start-up, after a crash
+//              without the execute bit at start-up, after a crash. Ours also
+//              names a full current so while it syncs (mode 755, which 0.76
+//              never gives a file: see LogDir::fullCurrent)
 //   previous   a full current handed to the processor (mode 744)
 //   processed  the processor's output; mode 744 once it is complete
 //   state, newstate  the processor's state in (fd 4) and out (fd 5)
@@ -84,21 +87,25 @@ public:
     void rotateNow();
     // Clean exit: flush, commit, fsync current and mark it complete (mode 744).
     void close();
-    // A rotation is half done (see fullCurrent): previous is still syncing in the
-    // background, or waits for the processor. finishRotation() completes it, as a
-    // logger does once the batch is committed and before it waits for more input,
-    // so that an idle log looks as 0.76 leaves it.
-    bool rotationPending() const { return m_previousFd >= 0 || m_processorPending; }
-    // A pending rotation that finishRotation() can complete without waiting for
-    // the disk: previous has synced (or its sync failed, to be retried with the
-    // logger's pauses), or the processor waits. LogHost::rotationSettled() says
-    // when a sync is over.
+    // A rotation is half done (see fullCurrent): a full file is still syncing in
+    // the background, or previous waits for the processor. finishRotation()
+    // completes every one, as a logger does before it exits, so that the log
+    // looks as 0.76 leaves it.
+    bool rotationPending() const { return m_flightCount > 0 || m_processorPending; }
+    // A pending rotation that finishSettled() can complete without waiting for
+    // the disk: the oldest full file has synced (or its sync failed, to be retried
+    // with the logger's pauses), or the processor waits. LogHost::rotationSettled()
+    // says when a sync is over.
     bool rotationReady() const
     {
-        return m_processorPending || (m_previousFd >= 0 && m_syncerDone.load(std::memory_order_acquire));
+        return m_processorPending
+            || (m_flightCount > 0 && m_flights[m_firstFlight].done.load(std::memory_order_acquire));
     }
     bool processorPending() const { return m_processorPending; }
     void finishRotation();
+    // What is ready of finishRotation(), without waiting for a sync: what a logger
+    // does once a batch is committed and before it waits for more input.
+    void finishSettled();
 
     std::uint64_t bytes() const { return m_bytes; }
     const std::string &path() const { return m_config.path; }
@@ -109,10 +116,11 @@ public:
     std::uint64_t currentInode() const { return m_currentInode; }
 
     // Undoes what was written after mark (see LogSource): the file that was
-    // current then, under whatever name it has now, is cut back to mark.size, and
-    // the files made from later output (a newer current, previous or .s archives)
-    // are removed. Runs before open() recovers the directory. A mark that no file
-    // carries any more, or that only a .u archive carries (another logger
+    // current then, under whatever name it has now (previous, a .s archive, or a
+    // .u archive that was still syncing), is cut back to mark.size, and the files
+    // made from later output (a newer current, previous or archives) are removed.
+    // Runs before open() recovers the directory. A mark that no file carries any
+    // more, or that only a .u archive of recovery carries (another logger
     // recovered the directory since), is left alone.
     static void rollBack(int dirFd, const LogMark &mark);
 
@@ -132,8 +140,12 @@ private:
     void startWriteback();
     void rotateAt(std::size_t pos);
     void fullCurrent();
-    void settleInBackground();
-    void settlePrevious(bool wait);
+    void startCurrent();
+    struct Flight;
+    void fly(Flight &flight);
+    void settleOldest();
+    void settleFlights(bool wait);
+    void runPendingProcessor();
     void runProcessor();
     void finish(const char *file, char code);
     std::optional<std::string> tryArchive(const char *file, char code, bool &gone);
@@ -163,15 +175,26 @@ private:
     bool m_writebackInline = false;          // no thread could be had for it
 
     // A full current being synced to disk and archived in the background while the
-    // new current fills (see fullCurrent): it is named previous until it is synced.
-    // m_syncer does each step of its rotation that succeeds at the first try and
-    // leaves the rest, with its retries and pauses, to the logger's thread.
-    enum class Settle { Sync, Mode, Archive, Fit, Finished };
-    int m_previousFd = -1;
-    std::thread m_syncer;
-    std::atomic<bool> m_syncerDone{false};
-    Settle m_settle = Settle::Finished; // the next step: written by m_syncer before m_syncerDone
-    int m_syncErrno = 0;                // why the sync failed, likewise
+    // new current fills (see fullCurrent), named @<stamp>.u until it has synced.
+    // Its thread does each step that succeeds at the first try and leaves the
+    // rest, with its retries and pauses, to the logger's thread.
+    enum class Settle { Sync, Archive, Mode, Fit, Finished };
+    struct Flight {
+        int fd = -1;
+        std::string name; // @<stamp>.u
+        std::thread thread;
+        std::atomic<bool> done{false};
+        Settle next = Settle::Finished; // written by the thread before done
+        int syncErrno = 0;              // why the sync failed, likewise
+    };
+    // Full files syncing at once: a rotation waits for the oldest beyond these.
+    // One at a time (0.76's single previous) held a busy log on ext4 to the
+    // disk's pace of one sync after another; see fullCurrent.
+    static constexpr std::size_t maxFlights = 3;
+    Flight m_flights[maxFlights]; // a ring, m_firstFlight the oldest
+    std::size_t m_firstFlight = 0;
+    std::size_t m_flightCount = 0;
+    std::mutex m_fitMutex; // archivesFit() runs on the flights' threads and the logger's
     bool m_processorPending = false; // previous waits for the processor
 };
 

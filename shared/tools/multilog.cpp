@@ -191,7 +191,7 @@ void finishReadyRotations(const std::vector<tz::LogDir *> &dirs)
 {
     for (tz::LogDir *d : dirs)
         if (d->rotationReady())
-            d->finishRotation();
+            d->finishSettled();
 }
 
 // One batch through the script, out to the directories and committed in the

@@ -247,9 +247,10 @@ private slots:
         QVERIFY(host.pauses.empty());
     }
 
-    // A full current is renamed to previous at once, and synced and archived in
-    // the background while the new current fills: the rotation stays pending until
-    // the logger settles it, and then previous is its .s archive (mode 744, whole).
+    // A full current takes its archive name at once, ending in .u, and is synced
+    // and renamed to .s in the background while the new current fills: the
+    // rotation stays pending until the logger settles it, and then the file is
+    // its .s archive (mode 744, whole), under the name it took.
     void fullCurrentSyncsInTheBackground()
     {
         RecordingHost host;
@@ -264,6 +265,8 @@ private slots:
             written.append(line.data(), static_cast<qsizetype>(line.size()));
         }
         QVERIFY((*dir)->rotationPending());
+        const QStringList flying = QDir(m_dir).entryList({QStringLiteral("@*")}, QDir::Files);
+        QCOMPARE(flying.size(), 1);
         (*dir)->put("next\n");
         (*dir)->flush();
         (*dir)->commit();
@@ -272,8 +275,10 @@ private slots:
         (*dir)->finishRotation();
         QVERIFY(!(*dir)->rotationPending());
         QVERIFY(!QFile::exists(m_dir + "/previous"));
+        QVERIFY(archives(m_dir, ".u").isEmpty());
         const QStringList s = archives(m_dir, ".s");
         QCOMPARE(s.size(), 1);
+        QCOMPARE(s[0].left(25), flying[0].left(25));
         const QByteArray archived = tz::test::readFile(m_dir + "/" + s[0]);
         QVERIFY(archived.size() >= 4096 - 2000 && archived.size() <= 4096);
         QVERIFY(written.startsWith(archived));
@@ -281,9 +286,29 @@ private slots:
         QVERIFY(host.pauses.empty());
     }
 
-    // A logger that dies while previous is still syncing leaves it (mode 644) next
-    // to the new current: the next start archives both as .u, as 0.76 does with a
-    // previous it finds.
+    // A logger that dies while a full file is still syncing leaves its .u archive
+    // (mode 755) next to the new current: the next start keeps it as it is, a .u
+    // archive, and archives current as another.
+    void fileLeftSyncingStaysUnfinishedArchive()
+    {
+        QVERIFY(QDir().mkpath(m_dir));
+        writeFile(m_dir + "/@400000006b0000000000000a.u", "full\n", 0755);
+        writeFile(m_dir + "/current", "next\n", 0644);
+        RecordingHost host;
+        auto dir = tz::LogDir::open(m_start, {"./log", 4096, 5, {}}, host);
+        QVERIFY(dir.ok());
+        const QStringList u = archives(m_dir, ".u");
+        QCOMPARE(u.size(), 2);
+        QCOMPARE(u[0], QStringLiteral("@400000006b0000000000000a.u"));
+        QCOMPARE(tz::test::readFile(m_dir + "/" + u[0]), QByteArray("full\n"));
+        QCOMPARE(tz::test::readFile(m_dir + "/" + u[1]), QByteArray("next\n"));
+        QVERIFY(archives(m_dir, ".s").isEmpty());
+        QVERIFY(host.pauses.empty());
+    }
+
+    // A logger of 0.76's way (or ours before the .u flights) that dies while
+    // previous is still syncing leaves it (mode 644) next to the new current: the
+    // next start archives both as .u, as 0.76 does with a previous it finds.
     void previousLeftSyncingBecomesUnfinishedArchive()
     {
         QVERIFY(QDir().mkpath(m_dir));

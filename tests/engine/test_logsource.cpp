@@ -363,13 +363,46 @@ private slots:
         ::close(dirFd);
     }
 
+    // The batch filled current, which went on syncing as its .u archive (mode 755)
+    // when the logger was killed, and more files came after it: the .u is cut back
+    // and stays a .u, the rest goes.
+    void rollBackFollowsAFileStillSyncing()
+    {
+        QTemporaryDir tmp;
+        const QString d = tmp.path();
+        const QString flying = d + QStringLiteral("/@400000006b0000000000000a.u");
+        tz::test::writeFile(flying, "kept\nbatch\n");
+        QVERIFY(::chmod(QFile::encodeName(flying).constData(), 0755) == 0);
+        const tz::LogMark mark{inodeOf(flying), 5};
+        tz::test::writeFile(d + QStringLiteral("/@4000000060000000000000aa.s"), "older\n");
+        tz::test::writeFile(d + QStringLiteral("/@400000006b0000000000000b.u"), "batch\n");
+        QVERIFY(::chmod(QFile::encodeName(d + QStringLiteral("/@400000006b0000000000000b.u")).constData(), 0755) == 0);
+        tz::test::writeFile(d + QStringLiteral("/current"), "batch\n");
+        const int dirFd = ::open(QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY);
+        tz::LogDir::rollBack(dirFd, mark);
+        QCOMPARE(QDir(d).entryList(QDir::Files, QDir::Name),
+                 (QStringList{QStringLiteral("@4000000060000000000000aa.s"), QStringLiteral("@400000006b0000000000000a.u")}));
+        QCOMPARE(tz::test::readFile(flying), QByteArray("kept\n"));
+        ::close(dirFd);
+    }
+
+    // The marked file is a .u archive that recovery made (mode 644 from a current,
+    // 744 from a previous): some other logger recovered the directory after the
+    // crash and wrote since. Nothing of that is undone.
+    void rollBackLeavesAnotherLoggersRecovery_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("from current") << 0644;
+        QTest::newRow("from previous") << 0744;
+    }
     void rollBackLeavesAnotherLoggersRecovery()
     {
-        // The marked file is a .u archive: some other logger recovered the directory
-        // after the crash and wrote since. Nothing of that is undone.
+        QFETCH(int, mode);
         QTemporaryDir tmp;
         const QString d = tmp.path();
         tz::test::writeFile(d + QStringLiteral("/@400000006b0000000000000a.u"), "kept\nbatch\n");
+        QVERIFY(::chmod(QFile::encodeName(d + QStringLiteral("/@400000006b0000000000000a.u")).constData(),
+                        static_cast<mode_t>(mode)) == 0);
         tz::test::writeFile(d + QStringLiteral("/current"), "theirs\n");
         const tz::LogMark mark{inodeOf(d + QStringLiteral("/@400000006b0000000000000a.u")), 5};
         const int dirFd = ::open(QFile::encodeName(d).constData(), O_RDONLY | O_DIRECTORY);
