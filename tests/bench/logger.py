@@ -135,7 +135,8 @@ def fsync_cost(base: Path, reps: int):
 # The system calls of a logger alone, no line handled (tests/bench/loggerfloor.cpp):
 # what this machine allows a logger without and with multilog's journal.
 FLOORS = {"floor_plain": "plain", "floor_journal": "journal", "floor_journal_2threads": "journal2",
-          "floor_journal_2threads_n10": "journal2n10", "floor_2threads_n10": "plain2n10"}
+          "floor_journal_2threads_n10": "journal2n10", "floor_journal_2threads_u10": "journal2u10",
+          "floor_2threads_n10": "plain2n10"}
 
 VARIANTS = [
     # figure, t, size, processor, lines (None: the full --lines)

@@ -15,6 +15,10 @@
 //                                    current becomes previous, is synced, archived
 //                                    and the oldest archive removed on a thread of
 //                                    its own, which the next rotation waits for
+//   tazuna-loggerfloor journal2u10 DIR  journal2n10 as our multilog rotates now: a
+//                                    full current is named @N.u at once, and up
+//                                    to three sync at a time, each on a thread
+//                                    that renames it @N.s and removes the oldest
 //   tazuna-loggerfloor plain2n10 DIR   journal2n10 without the journal: batches are
 //                                    read(2) on one thread and written on the
 //                                    other. The least that any logger keeping
@@ -23,7 +27,7 @@
 //
 // Standard input must be a pipe. DIR/current receives every batch plus 26 bytes
 // per 100 read: what `multilog t` adds to the benchmark's 100-byte lines, so the
-// same bytes reach the file system as from a real logger. Except in the n10 modes it
+// same bytes reach the file system as from a real logger. Except in the rotating modes it
 // is one file, synced once at the end, with writeback started every 4 MiB as
 // LogDir does: a real logger also rotates (a sync per file, and the removal of the
 // oldest), so it does more than those three.
@@ -31,6 +35,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <mutex>
 #include <string_view>
@@ -90,8 +95,8 @@ constexpr unsigned archivesKept = 9;
 // current: each batch as `multilog t` would grow it, writeback started as LogDir does.
 class Output {
 public:
-    // dir >= 0: the files rotate (the n10 modes).
-    Output(int fd, int dir) : m_fd(fd), m_dir(dir) {}
+    // dir >= 0: the files rotate (the n10 and u10 modes); flights: as journal2u10.
+    Output(int fd, int dir, bool flights) : m_fd(fd), m_dir(dir), m_flights(flights) {}
 
     void put(const char *taken, std::size_t n)
     {
@@ -121,6 +126,8 @@ public:
     {
         if (m_syncer.joinable())
             m_syncer.join();
+        for (std::thread &t : m_inFlight)
+            t.join();
         if (::fsync(m_fd) < 0)
             fail("sync current");
     }
@@ -130,6 +137,10 @@ private:
     // handles no line, so a file ends at the batch that fills it).
     void rotate()
     {
+        if (m_flights) {
+            rotateInFlight();
+            return;
+        }
         if (m_syncer.joinable())
             m_syncer.join();
         if (::renameat(m_dir, "current", m_dir, "previous") < 0)
@@ -157,8 +168,48 @@ private:
         });
     }
 
+    // As LogDir::fullCurrent and fly do it.
+    void rotateInFlight()
+    {
+        if (m_inFlight.size() == maxFlights) {
+            m_inFlight.front().join();
+            m_inFlight.pop_front();
+        }
+        const unsigned archive = m_archives++;
+        char flying[32];
+        std::snprintf(flying, sizeof flying, "@%024u.u", archive);
+        if (::renameat(m_dir, "current", m_dir, flying) < 0)
+            fail("rename current");
+        const int full = m_fd;
+        m_fd = ::openat(m_dir, "current", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            fail("open current");
+        m_fileBytes = 0;
+        m_unsynced = 0;
+        m_inFlight.emplace_back([this, full, archive] {
+            if (::fsync(full) < 0)
+                fail("sync a full file");
+            ::close(full);
+            char from[32], to[32];
+            std::snprintf(from, sizeof from, "@%024u.u", archive);
+            std::snprintf(to, sizeof to, "@%024u.s", archive);
+            if (::renameat(m_dir, from, m_dir, to) < 0)
+                fail("archive a full file");
+            if (archive >= archivesKept) {
+                const std::lock_guard lock(m_removing);
+                std::snprintf(to, sizeof to, "@%024u.s", archive - archivesKept);
+                if (::unlinkat(m_dir, to, 0) < 0)
+                    fail("remove the oldest archive");
+            }
+        });
+    }
+
     int m_fd;
     int m_dir;
+    bool m_flights;
+    static constexpr std::size_t maxFlights = 3; // LogDir's
+    std::deque<std::thread> m_inFlight;
+    std::mutex m_removing;
     std::size_t m_unsynced = 0;
     std::size_t m_fileBytes = 0;
     unsigned m_archives = 0;
@@ -303,8 +354,9 @@ void twoThreads(Output &out, int lock)
 int main(int argc, char **argv)
 {
     const std::string_view mode = argc == 3 ? argv[1] : "";
-    if (mode != "plain" && mode != "journal" && mode != "journal2" && mode != "journal2n10" && mode != "plain2n10") {
-        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2|journal2n10|plain2n10 DIR\n");
+    if (mode != "plain" && mode != "journal" && mode != "journal2" && mode != "journal2n10" && mode != "journal2u10"
+        && mode != "plain2n10") {
+        std::fprintf(stderr, "usage: tazuna-loggerfloor plain|journal|journal2|journal2n10|journal2u10|plain2n10 DIR\n");
         return 100;
     }
     const int dir = ::open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -315,7 +367,7 @@ int main(int argc, char **argv)
         fail("open current");
     if (::fcntl(0, F_GETPIPE_SZ) < pipeSize)
         ::fcntl(0, F_SETPIPE_SZ, pipeSize);
-    static Output out(current, mode.ends_with("n10") ? dir : -1);
+    static Output out(current, mode.ends_with("10") ? dir : -1, mode == "journal2u10");
     if (mode == "plain") {
         plain(out);
     } else if (mode == "plain2n10") {

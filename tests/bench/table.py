@@ -33,9 +33,10 @@ def main():
     rows = parse(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
     skip = ("lines", "cpu")  # lines/s mirrors MB/s and cpu_per_mb says it per byte
     print("| figure | unit | tazuna | daemontools | runit | s6 | cat / fs | cat + fsync | tazuna, no journal "
-          "| floor | floor, journal | floor, journal, 2 threads | floor, journal, 2 threads, n10 | floor, 2 threads, n10 "
+          "| floor | floor, journal | floor, journal, 2 threads | floor, journal, 2 threads, n10 "
+          "| floor, journal, 2 threads, .u flights | floor, 2 threads, n10 "
           "| tazuna ÷ peer |")
-    print("|" + " --- |" * 15)
+    print("|" + " --- |" * 16)
     for figure, row in rows.items():
         if figure.rsplit(".", 1)[-1] in skip:
             continue
@@ -48,7 +49,8 @@ def main():
               f"{impls.get('runit', '')} | {impls.get('s6', '')} | {other} | {impls.get('cat_fsync', '')} | "
               f"{impls.get('tazuna_unjournalled', '')} | {impls.get('floor_plain', '')} | "
               f"{impls.get('floor_journal', '')} | {impls.get('floor_journal_2threads', '')} | "
-              f"{impls.get('floor_journal_2threads_n10', '')} | {impls.get('floor_2threads_n10', '')} | {ratios} |")
+              f"{impls.get('floor_journal_2threads_n10', '')} | {impls.get('floor_journal_2threads_u10', '')} | "
+              f"{impls.get('floor_2threads_n10', '')} | {ratios} |")
 
 
 if __name__ == "__main__":
