@@ -37,8 +37,8 @@ constexpr std::uint64_t newlineSlack = 2000;
 // How much written data may wait in the page cache before we ask for writeback.
 constexpr std::size_t writebackStep = 4 * 1024 * 1024;
 
-// The mode of a full current while it syncs under its .u name. 0.76 gives no file
-// a group or other execute bit (it creates them 644 and sets 744), so a .u with
+// The mode of a full current while it syncs under its .u name. 0.76 never sets a
+// group or other execute bit (current is 644, a complete file 744), so a .u with
 // this mode is one of ours in flight, never one that recovery made (rollBack).
 constexpr mode_t flightMode = 0755;
 

@@ -686,11 +686,14 @@ private slots:
             QCOMPARE(holder->wait(), -1); // reaped: its task no longer counts
         }
         log.signal(SIGALRM);
-        // The full file is its .u archive at once, and its .s archive once synced.
-        QVERIFY(waitFor([&] { return archives(dir).size() == 1 && archives(dir)[0].endsWith(".s"); }));
+        // The full file is its .u archive at once, and once synced its .s archive,
+        // then given mode 744.
+        QVERIFY(waitFor([&] {
+            const QStringList a = archives(dir);
+            return a.size() == 1 && a[0].endsWith(".s") && fileMode(dir + "/" + a[0]) == 0744;
+        }));
         const QString archive = dir + "/" + archives(dir)[0];
         QCOMPARE(readFile(archive), lines);
-        QCOMPARE(fileMode(archive), 0744);
         // Whether the logger still holds the archive open: its inode tells.
         struct stat archived{};
         QVERIFY(::stat(QFile::encodeName(archive).constData(), &archived) == 0);
