@@ -143,14 +143,7 @@ private:
         }
         if (m_syncer.joinable())
             m_syncer.join();
-        if (::renameat(m_dir, "current", m_dir, "previous") < 0)
-            fail("rename current");
-        const int full = m_fd;
-        m_fd = ::openat(m_dir, "current", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-        if (m_fd < 0)
-            fail("open current");
-        m_fileBytes = 0;
-        m_unsynced = 0;
+        const int full = renameCurrent("previous");
         const unsigned archive = m_archives++;
         m_syncer = std::thread([this, full, archive] {
             if (::fsync(full) < 0)
@@ -168,6 +161,20 @@ private:
         });
     }
 
+    // current becomes name and a new current starts; the full file's descriptor.
+    int renameCurrent(const char *name)
+    {
+        if (::renameat(m_dir, "current", m_dir, name) < 0)
+            fail("rename current");
+        const int full = m_fd;
+        m_fd = ::openat(m_dir, "current", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            fail("open current");
+        m_fileBytes = 0;
+        m_unsynced = 0;
+        return full;
+    }
+
     // As LogDir::fullCurrent and fly do it.
     void rotateInFlight()
     {
@@ -178,14 +185,7 @@ private:
         const unsigned archive = m_archives++;
         char flying[32];
         std::snprintf(flying, sizeof flying, "@%024u.u", archive);
-        if (::renameat(m_dir, "current", m_dir, flying) < 0)
-            fail("rename current");
-        const int full = m_fd;
-        m_fd = ::openat(m_dir, "current", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-        if (m_fd < 0)
-            fail("open current");
-        m_fileBytes = 0;
-        m_unsynced = 0;
+        const int full = renameCurrent(flying);
         m_inFlight.emplace_back([this, full, archive] {
             if (::fsync(full) < 0)
                 fail("sync a full file");
