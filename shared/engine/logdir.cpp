@@ -479,9 +479,9 @@ void LogDir::rollBack(int dirFd, const LogMark &mark)
 // most of a rotation's cost on a real disk, and 0.76 makes the service wait for
 // all of it. Through 0.76's single previous, each rotation waited for the sync
 // before it: a busy log on ext4 went at the disk's pace of one 16 MB sync after
-// another, 1094 MB/s against 1180 with three at once (medians of 8 runs taking
-// turns; the oldest archive's removal, on this thread too, waits for the device
-// to discard it on a disk mounted with `discard`).
+// another: 1090 MB/s against 1147 with up to three at once (medians of 10 runs
+// taking turns; the oldest archive's removal, on this thread too, waits for the
+// device to discard it on a disk mounted with `discard`).
 void LogDir::fullCurrent()
 {
     const std::string &path = m_config.path;
