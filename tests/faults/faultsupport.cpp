@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 #include <vector>
 
 #include <fcntl.h>
@@ -58,8 +59,8 @@ QString LineAudit::describe() const
     QStringList runList;
     for (int r : runs)
         runList << QString::number(r);
-    QString s = QStringLiteral("lines=%1 torn=%2 duplicated=%3 reordered=%4 missing=%5 first=%6 last=%7 runs=[%8] files=%9 badFiles=%10 split=%11")
-                    .arg(lines).arg(torn).arg(duplicated).arg(reordered).arg(missing).arg(first).arg(last)
+    QString s = QStringLiteral("lines=%1 torn=%2 duplicated=%3 reordered=%4 (last copies: %5) missing=%6 first=%7 last=%8 runs=[%9] files=%10 badFiles=%11 split=%12")
+                    .arg(lines).arg(torn).arg(duplicated).arg(reordered).arg(reorderedLastCopies).arg(missing).arg(first).arg(last)
                     .arg(runList.join(QLatin1Char(','))).arg(files).arg(badFiles).arg(split);
     for (const auto &g : gaps.mid(0, 5))
         s += QStringLiteral(" gap=%1..%2").arg(g.first).arg(g.second);
@@ -157,12 +158,26 @@ LineAudit auditLog(const QString &logDir, int lineLength)
     for (auto it = seqs.begin(); it != seqs.end(); ++it) {
         std::vector<quint64> &v = it.value();
         quint64 highest = 0;
-        std::vector<quint64> seen;
-        seen.reserve(v.size());
+        qint64 belowHighest = 0;
         for (quint64 s : v) {
             if (s < highest)
-                ++a.reordered; // counted again below if it is a repeat, not a late arrival
+                ++belowHighest; // counted again below if it is a repeat, not a late arrival
             highest = std::max(highest, s);
+        }
+        a.reordered += belowHighest;
+        if (belowHighest > 0) {
+            // From the end, a number not seen yet is its last copy; each last copy
+            // must be below every last copy after it.
+            QSet<quint64> later;
+            quint64 lowestLater = std::numeric_limits<quint64>::max();
+            for (auto s = v.rbegin(); s != v.rend(); ++s) {
+                if (later.contains(*s))
+                    continue;
+                later.insert(*s);
+                if (*s > lowestLater)
+                    ++a.reorderedLastCopies;
+                lowestLater = std::min(lowestLater, *s);
+            }
         }
         std::sort(v.begin(), v.end());
         a.first = a.first ? std::min(a.first, v.front()) : v.front();

@@ -34,6 +34,10 @@ struct LineAudit {
     qint64 torn = 0;       // anything else
     qint64 duplicated = 0; // a sequence number seen before (same run)
     qint64 reordered = 0;  // a new sequence number below the highest seen
+    // Numbers out of order once only each number's last copy is kept: a logger that
+    // writes a batch again after a kill leaves its first copies where they were, and
+    // the log is still every line in order exactly when this is 0.
+    qint64 reorderedLastCopies = 0;
     qint64 missing = 0;    // numbers between the first and the last that no line holds
     quint64 first = 0;
     quint64 last = 0;
