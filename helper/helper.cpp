@@ -159,12 +159,6 @@ QString userName(uint uid)
     return pw ? QString::fromUtf8(pw->pw_name) : QString();
 }
 
-qint64 unixMs(const Tai64n &t)
-{
-    const timespec ts = t.toUnix();
-    return static_cast<qint64>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool sameApartFromTime(ServiceInfo a, ServiceInfo b)
 {
     a.seconds = b.seconds = 0;
@@ -900,20 +894,12 @@ void Helper::checkExits(const QString &name)
     const qint64 minuteAgo = unixMs(Tai64n::now()) - 60000;
     uint lastMinute = 0;
     for (const ExitRecord &r : log->records)
-        if (unixMs(r.ended) >= minuteAgo && !r.stopRequested && r.lastSignal == 0)
+        if (r.crashed() && unixMs(r.ended) >= minuteAgo)
             ++lastMinute;
     for (std::size_t i = log->records.size() - fresh; i < log->records.size(); ++i) {
         const ExitRecord &r = log->records[i];
-        if (r.stopRequested || r.lastSignal != 0 || r.kind == ExitKind::Unknown)
-            continue; // asked for, or not ours to judge
-        ExitInfo e;
-        e.when = unixMs(r.ended);
-        e.pid = r.pid;
-        e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
-        e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
-        e.ranMs = static_cast<qint64>(r.ranMs());
-        e.asked = false;
-        Q_EMIT ServiceCrashed(name, e, lastMinute);
+        if (r.crashed())
+            Q_EMIT ServiceCrashed(name, exitInfo(r), lastMinute);
     }
 }
 

@@ -38,12 +38,6 @@ void forEachSetting(const QByteArray &text, Take &&take)
     }
 }
 
-qint64 toUnixMs(const Tai64n &t)
-{
-    const timespec ts = t.toUnix();
-    return static_cast<qint64>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 // Log file names multilog makes: "current" and archives "@" + 24 hex + ".s" or ".u".
 bool isLogFileName(const QString &name)
 {
@@ -57,7 +51,7 @@ qint64 stampOf(const QByteArray &line)
     if (line.size() < 25)
         return 0;
     const auto t = parseTai64n(std::string_view(line.constData(), 25));
-    return t ? toUnixMs(*t) : 0;
+    return t ? unixMs(*t) : 0;
 }
 
 } // namespace
@@ -183,6 +177,24 @@ std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype l
     }
     ::close(fd);
     return out;
+}
+
+qint64 unixMs(const Tai64n &t)
+{
+    const timespec ts = t.toUnix();
+    return static_cast<qint64>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+ExitInfo exitInfo(const ExitRecord &r)
+{
+    ExitInfo e;
+    e.when = unixMs(r.ended);
+    e.pid = r.pid;
+    e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
+    e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
+    e.ranMs = static_cast<qint64>(r.ranMs());
+    e.asked = r.stopRequested || r.lastSignal != 0;
+    return e;
 }
 
 bool removeTree(int dirFd, const char *name)
@@ -325,7 +337,7 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd, ServiceTimes *
         const timespec since = ss.since.toUnix();
         s.seconds = std::max<qint64>(0, static_cast<qint64>(now.tv_sec) - static_cast<qint64>(since.tv_sec));
         if (times)
-            times->sinceMs = toUnixMs(ss.since);
+            times->sinceMs = unixMs(ss.since);
         s.want = ss.want == Want::Up ? QStringLiteral("up") : ss.want == Want::Down ? QStringLiteral("down") : QStringLiteral("once");
         if (running)
             s.state = ss.pid == 0 ? QStringLiteral("down") : ss.paused ? QStringLiteral("paused") : QStringLiteral("up");
@@ -333,12 +345,12 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd, ServiceTimes *
 
     const auto exits = readExitLog(serviceFd);
     if (exits.ok()) {
-        const qint64 minuteAgo = toUnixMs(Tai64n::now()) - 60000;
+        const qint64 minuteAgo = unixMs(Tai64n::now()) - 60000;
         for (const ExitRecord &r : exits->records)
-            if (!r.stopRequested && r.lastSignal == 0 && r.kind != ExitKind::Unknown && toUnixMs(r.ended) >= minuteAgo) {
+            if (r.crashed() && unixMs(r.ended) >= minuteAgo) {
                 ++s.crashes;
                 if (times)
-                    times->crashEndsMs.push_back(toUnixMs(r.ended));
+                    times->crashEndsMs.push_back(unixMs(r.ended));
             }
     }
     return s;
@@ -364,16 +376,8 @@ Outcome<ServiceDetails> ServiceTree::details(const QString &name) const
     d.logRunScript = QString::fromUtf8(readSmallFile(dir, "log/run").value_or(QByteArray()));
     const auto exits = readExitLog(dir);
     if (exits.ok()) {
-        for (const ExitRecord &r : exits->records) {
-            ExitInfo e;
-            e.when = toUnixMs(r.ended);
-            e.pid = r.pid;
-            e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
-            e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
-            e.ranMs = static_cast<qint64>(r.ranMs());
-            e.asked = r.stopRequested || r.lastSignal != 0;
-            d.exits.push_back(e);
-        }
+        for (const ExitRecord &r : exits->records)
+            d.exits.push_back(exitInfo(r));
     }
     return d;
 }

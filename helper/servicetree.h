@@ -150,6 +150,14 @@ private:
     Fd m_dir;
 };
 
+struct Tai64n;
+struct ExitRecord;
+
+// A TAI64N moment as Unix time in milliseconds, the unit of every time on the bus.
+qint64 unixMs(const Tai64n &t);
+// An exit record as the bus carries it.
+ExitInfo exitInfo(const ExitRecord &r);
+
 // Reads a whole small file under dirFd without following a final symlink.
 std::optional<QByteArray> readSmallFile(int dirFd, const char *path, qsizetype limit = 65536);
 // Removes name under dirFd and everything below it, never following symlinks.

@@ -30,6 +30,9 @@ struct ExitRecord {
 
     // How long it ran, in milliseconds (0 if the clock went backwards).
     std::uint64_t ranMs() const;
+    // An end nobody asked for: neither svc -d nor a signal from svc came first,
+    // and the status is known (an adopted process's end is not ours to judge).
+    bool crashed() const { return !stopRequested && lastSignal == 0 && kind != ExitKind::Unknown; }
 
     friend bool operator==(const ExitRecord &, const ExitRecord &) = default;
 };

@@ -121,6 +121,25 @@ private slots:
         QVERIFY(r.coreDumped);
     }
 
+    // What the helper reports as a crash (ServiceCrashed, the list's crash count).
+    void crashIsAnEndNobodyAskedFor()
+    {
+        ExitRecord r;
+        setWaitStatus(r, 1 << 8);
+        QVERIFY(r.crashed());
+        setWaitStatus(r, SIGSEGV);
+        QVERIFY(r.crashed());
+        r.stopRequested = true; // svc -d
+        QVERIFY(!r.crashed());
+        r.stopRequested = false;
+        r.lastSignal = SIGHUP; // svc -h: the service was told to go
+        QVERIFY(!r.crashed());
+        r.lastSignal = 0;
+        r.kind = ExitKind::Unknown; // adopted: its status was never ours to see
+        r.code = 0;
+        QVERIFY(!r.crashed());
+    }
+
     void fileIsReplacedWhole()
     {
         QTemporaryDir tmp;
