@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The .deb from this build: its control fields and files, lintian, and the helper started by D-Bus activation from the unpacked files.
 #include "dbusharness.h"
+#include "debpath.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -18,13 +19,6 @@
 using namespace tz::test;
 
 namespace {
-
-QString debPath()
-{
-    const QDir dir(qEnvironmentVariable("TAZUNA_DEB_DIR"));
-    const QStringList debs = dir.entryList({QStringLiteral("tazuna_*.deb")}, QDir::Files);
-    return debs.size() == 1 ? dir.filePath(debs.first()) : QString();
-}
 
 // The field of a control file, continuation lines included.
 QString controlField(const QByteArray &control, const QString &name)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Installs the .deb with dpkg into a throw-away root, then removes and purges it: nothing of it is left, and nothing of the user's is gone.
+#include "debpath.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -12,13 +13,6 @@
 using namespace tz::test;
 
 namespace {
-
-QString debPath()
-{
-    const QDir dir(qEnvironmentVariable("TAZUNA_DEB_DIR"));
-    const QStringList debs = dir.entryList({QStringLiteral("tazuna_*.deb")}, QDir::Files);
-    return debs.size() == 1 ? dir.filePath(debs.first()) : QString();
-}
 
 // Every path under root, except dpkg's own database.
 QSet<QString> tree(const QString &root)
