@@ -64,6 +64,20 @@ void ensureGoldenUser()
     QVERIFY(r.out.trimmed().split(' ').size() > 1);
 }
 
+// The same script with our tools first on PATH, and with Debian's alone.
+struct OursAndDebian {
+    RunOptions ours;
+    RunOptions debian;
+};
+OursAndDebian oursAndDebian(const QString &workingDirectory = QString())
+{
+    OursAndDebian o;
+    o.ours.workingDirectory = o.debian.workingDirectory = workingDirectory;
+    o.ours.environment.insert(QStringLiteral("PATH"), toolDir() + QStringLiteral(":/usr/bin:/bin"));
+    o.debian.environment.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    return o;
+}
+
 } // namespace
 
 class TestChainloadTools : public QObject {
@@ -186,15 +200,12 @@ private slots:
     {
         ensureGoldenUser();
         const QString script = QStringLiteral("setuidgid tzgolden sh -c 'grep -E \"^(Uid|Gid|Groups):\" /proc/self/status'");
-        RunOptions ours;
-        ours.environment.insert(QStringLiteral("PATH"), toolDir() + QStringLiteral(":/usr/bin:/bin"));
-        const ProcessResult r = runShell(script, ours);
+        const OursAndDebian run = oursAndDebian();
+        const ProcessResult r = runShell(script, run.ours);
         QCOMPARE(r.exitCode, 0);
         const QByteArray gid = runShell(QStringLiteral("id -g tzgolden")).out.trimmed();
         QVERIFY(r.out.contains("Groups:\t" + gid + " \n"));
-        RunOptions debian;
-        debian.environment.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
-        QCOMPARE(r.out, runShell(script, debian).out);
+        QCOMPARE(r.out, runShell(script, run.debian).out);
     }
 
     void wholeChainMatchesDebian()
@@ -209,13 +220,9 @@ private slots:
             "fghack pgrphack sh -c 'echo \"$GREETING|${HOME-nohome}|$UID|$GID\"; id -u; ulimit -n; ulimit -c; "
             "set -- $(cut -d\" \" -f1,6 /proc/$$/stat); [ \"$1\" = \"$2\" ] && echo leader'; echo \"exit=$?\"; "
             "rm -f /tmp/tz-chain-$$.lock");
-        RunOptions ours;
-        ours.workingDirectory = dir.path();
-        ours.environment.insert(QStringLiteral("PATH"), toolDir() + QStringLiteral(":/usr/bin:/bin"));
-        RunOptions debian = ours;
-        debian.environment.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
-        const ProcessResult a = runShell(script, ours);
-        const ProcessResult b = runShell(script, debian);
+        const OursAndDebian run = oursAndDebian(dir.path());
+        const ProcessResult a = runShell(script, run.ours);
+        const ProcessResult b = runShell(script, run.debian);
         QCOMPARE(a.err, b.err);
         QCOMPARE(a.out, b.out);
         QCOMPARE(a.out, QByteArray("hello there|nohome|65534|65534\n65534\n40\n0\nleader\nexit=0\n"));
@@ -227,14 +234,10 @@ private slots:
         QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("env")));
         writeFile(dir.filePath(QStringLiteral("env/LONG")), QByteArray(70000, 'x') + " \t\n" + QByteArray(3000, 'y'));
         const QString script = QStringLiteral("envdir env sh -c 'printf %s \"$LONG\" | wc -c'");
-        RunOptions ours;
-        ours.workingDirectory = dir.path();
-        ours.environment.insert(QStringLiteral("PATH"), toolDir() + QStringLiteral(":/usr/bin:/bin"));
-        RunOptions debian = ours;
-        debian.environment.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
-        const ProcessResult a = runShell(script, ours);
+        const OursAndDebian run = oursAndDebian(dir.path());
+        const ProcessResult a = runShell(script, run.ours);
         QCOMPARE(a.out.trimmed(), QByteArray("70000"));
-        QCOMPARE(a.out, runShell(script, debian).out);
+        QCOMPARE(a.out, runShell(script, run.debian).out);
     }
 };
 
