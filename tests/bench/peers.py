@@ -27,24 +27,25 @@ def make_service(parent: Path, name: str, staged=False):
     return final
 
 
-def pid_018(svc: Path):
-    """daemontools' 18-byte status and runit's 20-byte one: pid little-endian at 12."""
+def status_pid(svc: Path, fmt: str, offset: int, least: int):
+    """The pid in supervise/status, packed as fmt at offset; 0 while the file is
+    missing or shorter than least bytes (not written yet)."""
     try:
         with open(svc / "supervise" / "status", "rb") as f:
-            b = f.read(20)
+            b = f.read(max(least, offset + struct.calcsize(fmt)))
     except FileNotFoundError:
         return 0
-    return struct.unpack_from("<I", b, 12)[0] if len(b) >= 18 else 0
+    return struct.unpack_from(fmt, b, offset)[0] if len(b) >= least else 0
+
+
+def pid_018(svc: Path):
+    """daemontools' 18-byte status and runit's 20-byte one: pid little-endian at 12."""
+    return status_pid(svc, "<I", 12, 18)
 
 
 def pid_s6(svc: Path):
     """s6 2.11's 35-byte status: stamp, ready stamp (12 bytes each), pid as 8 bytes big-endian."""
-    try:
-        with open(svc / "supervise" / "status", "rb") as f:
-            b = f.read(35)
-    except FileNotFoundError:
-        return 0
-    return struct.unpack_from(">Q", b, 24)[0] if len(b) >= 35 else 0
+    return status_pid(svc, ">Q", 24, 35)
 
 
 class Suite:
