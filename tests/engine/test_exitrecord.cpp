@@ -132,7 +132,7 @@ private slots:
         r.stopRequested = true; // svc -d
         QVERIFY(!r.crashed());
         r.stopRequested = false;
-        r.lastSignal = SIGHUP; // svc -h: the service was told to go
+        r.lastSignal = SIGTERM; // svc -t: its end is put down to that signal
         QVERIFY(!r.crashed());
         r.lastSignal = 0;
         r.kind = ExitKind::Unknown; // adopted: its status was never ours to see
