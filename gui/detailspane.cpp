@@ -90,6 +90,8 @@ QString DetailsPane::exitText(const ExitInfo &e)
         return tr("stopped on request after %1").arg(ran);
     if (e.signal != 0)
         return tr("killed by %1 after %2").arg(signalName(e.signal), ran);
+    if (!e.statusKnown())
+        return tr("ended after %1 (status unknown: it was running before supervise restarted)").arg(ran);
     return tr("exited %1 after %2").arg(e.exitCode).arg(ran);
 }
 
@@ -116,7 +118,7 @@ void DetailsPane::setDetails(const ServiceDetails &d)
     for (auto it = d.exits.crbegin(); it != d.exits.crend(); ++it) {
         const QString when = locale.toString(QDateTime::fromMSecsSinceEpoch(it->when), QLocale::ShortFormat);
         auto *item = new QListWidgetItem(QStringLiteral("%1  %2").arg(when, exitText(*it)));
-        if (!it->asked)
+        if (it->crashed())
             item->setForeground(QColor(0xd0, 0x31, 0x2d));
         m_exits->addItem(item);
     }

@@ -34,6 +34,20 @@
 
 namespace tz {
 
+namespace {
+
+// When the service crashed, for the log browser's "Last crash".
+QList<qint64> crashTimes(const ServiceDetails &d)
+{
+    QList<qint64> times;
+    for (const ExitInfo &e : d.exits)
+        if (e.crashed())
+            times.append(e.when);
+    return times;
+}
+
+} // namespace
+
 MainWindow::MainWindow(HelperClient *client, ServiceModel *model, QWidget *parent)
     : QMainWindow(parent), m_client(client), m_model(model)
 {
@@ -485,11 +499,7 @@ void MainWindow::refreshDetails()
         else
             m_details->setLogTail({}, tr("Logging is off for this service: its output is not kept."));
         if (LogBrowser *b = m_logs.value(name)) {
-            QList<qint64> crashes;
-            for (const ExitInfo &e : d.exits)
-                if (!e.asked)
-                    crashes.append(e.when);
-            b->setCrashTimes(crashes);
+            b->setCrashTimes(crashTimes(d));
         }
     });
 }
@@ -545,11 +555,7 @@ void MainWindow::loadCrashTimes(LogBrowser *browser)
     m_client->details(browser->service(), [browser = QPointer<LogBrowser>(browser)](const CallResult &r, const ServiceDetails &d) {
         if (!browser || !r.ok())
             return;
-        QList<qint64> crashes;
-        for (const ExitInfo &e : d.exits)
-            if (!e.asked)
-                crashes.append(e.when);
-        browser->setCrashTimes(crashes);
+        browser->setCrashTimes(crashTimes(d));
     });
 }
 

@@ -395,6 +395,10 @@
         <source>No exits recorded.</source>
         <translation>No exits recorded.</translation>
     </message>
+    <message>
+        <source>ended after %1 (status unknown: it was running before supervise restarted)</source>
+        <translation>ended after %1 (status unknown: it was running before supervise restarted)</translation>
+    </message>
 </context>
 <context>
     <name>tz::LogBrowser</name>

@@ -394,6 +394,10 @@
         <source>No exits recorded.</source>
         <translation>終了の記録はありません。</translation>
     </message>
+    <message>
+        <source>ended after %1 (status unknown: it was running before supervise restarted)</source>
+        <translation>%1 動いたあと、終了（supervise の再起動前から動いていたプロセスのため、終了状態は不明）</translation>
+    </message>
 </context>
 <context>
     <name>tz::LogBrowser</name>

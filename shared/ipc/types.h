@@ -18,6 +18,12 @@ struct ExitInfo {
     qint32 signal = 0;     // 0 when it exited normally
     qint64 ranMs = 0;      // how long it ran
     bool asked = false;    // true when svc asked it to stop
+
+    // exitCode -1 with signal 0: a process that supervise adopted when it restarted
+    // ended, and only its parent, long gone, could have seen how.
+    bool statusKnown() const { return exitCode >= 0 || signal != 0; }
+    // As the helper counts crashes (tz::ExitRecord::crashed).
+    bool crashed() const { return !asked && statusKnown(); }
 };
 
 // One row of the service list. D-Bus signature (ssuxsbbsuuss).

@@ -148,6 +148,17 @@ void TestSettings::languageOverridesTheSystem()
     QVERIFY2(pane.exitList()->item(0)->text().endsWith(QStringLiteral("killed by SIGSEGV after 3 s")), qPrintable(pane.exitList()->item(0)->text()));
     QVERIFY2(pane.exitList()->item(1)->text().endsWith(QStringLiteral("exited 1 after 3 s")), qPrintable(pane.exitList()->item(1)->text()));
     QVERIFY(pane.exitList()->item(1)->text().startsWith(QLocale(QLocale::English).toString(when, QLocale::ShortFormat)));
+    const QColor crashRed(0xd0, 0x31, 0x2d);
+    QCOMPARE(pane.exitList()->item(1)->foreground().color(), crashRed);
+
+    // The end of a process adopted after a supervise restart: no status, no crash.
+    ExitInfo adopted = crashed;
+    adopted.exitCode = -1;
+    d.exits = {adopted};
+    pane.setDetails(d);
+    QCOMPARE(pane.exitList()->item(0)->text().section(QStringLiteral("  "), 1),
+             QStringLiteral("ended after 3 s (status unknown: it was running before supervise restarted)"));
+    QVERIFY(pane.exitList()->item(0)->foreground().color() != crashRed);
     Settings::setLanguage(QString());
 }
 
