@@ -2,6 +2,7 @@
 // HelperClient: asynchronous calls through the generated proxy and the helper's presence.
 #include "helperclient.h"
 
+#include "errors.h"
 #include "helper1proxy.h"
 #include "names.h"
 
@@ -11,6 +12,7 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusServiceWatcher>
 #include <QDBusUnixFileDescriptor>
+#include <QTimer>
 
 #include <algorithm>
 #include <memory>
@@ -223,6 +225,25 @@ void HelperClient::openLog(const QString &name, const QString &file, std::functi
     });
 }
 
+// The helper lets each caller open maxOpenLogPerSecond files a second (32 by
+// default) and refuses the rest with LimitExceeded. A few calls at a time, and a
+// pause of a second after a refusal, open any number of files without a storm of
+// refused calls; ten pauses in a row with nothing opened end it.
+struct HelperClient::OpenAllJob {
+    static constexpr int inFlightMax = 8;
+    static constexpr int fruitlessPausesMax = 10;
+    QString service;
+    QList<QPair<QString, int>> opened; // oldest first, current last; fd -1 until opened
+    QList<qsizetype> queue;            // indexes into opened still to ask for
+    int inFlight = 0;
+    int left = 0;
+    bool paused = false;
+    bool openedSincePause = true;
+    int fruitlessPauses = 0;
+    CallResult first; // the first refusal, reported when nothing could be opened
+    std::function<void(const CallResult &, QList<QPair<QString, int>>)> done;
+};
+
 void HelperClient::openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done)
 {
     logFiles(name, [this, name, done = std::move(done)](const CallResult &r, const LogFileInfoList &files) {
@@ -239,31 +260,55 @@ void HelperClient::openAllLogs(const QString &name, std::function<void(const Cal
             const bool bc = b == QLatin1String("current");
             return ac != bc ? bc : a < b;
         });
-        struct Pending {
-            QList<QPair<QString, int>> opened;
-            int left;
-            CallResult first;
-        };
-        auto state = std::make_shared<Pending>();
-        state->left = static_cast<int>(names.size());
+        auto job = std::make_shared<OpenAllJob>();
+        job->service = name;
+        job->left = static_cast<int>(names.size());
         for (const QString &n : names)
-            state->opened.append({n, -1});
-        for (qsizetype i = 0; i < names.size(); ++i) {
-            openLog(name, names[i], [state, i, done](const CallResult &res, int fd) {
-                state->opened[i].second = fd;
-                if (!res.ok() && state->first.ok())
-                    state->first = res;
-                if (--state->left > 0)
-                    return;
-                // An archive multilog deleted meanwhile is simply left out.
-                QList<QPair<QString, int>> ok;
-                for (const auto &p : state->opened)
-                    if (p.second >= 0)
-                        ok.append(p);
-                done(ok.isEmpty() ? state->first : CallResult{}, ok);
-            });
-        }
+            job->opened.append({n, -1});
+        for (qsizetype i = names.size() - 1; i >= 0; --i)
+            job->queue.append(i); // newest first
+        job->done = done;
+        openMoreLogs(job);
     });
+}
+
+void HelperClient::openMoreLogs(const std::shared_ptr<OpenAllJob> &job)
+{
+    while (!job->paused && job->inFlight < OpenAllJob::inFlightMax && !job->queue.isEmpty()) {
+        const qsizetype i = job->queue.takeFirst();
+        ++job->inFlight;
+        openLog(job->service, job->opened[i].first, [this, job, i](const CallResult &res, int fd) {
+            --job->inFlight;
+            if (res.error.name() == QLatin1String(errors::limitExceeded) && job->fruitlessPauses < OpenAllJob::fruitlessPausesMax) {
+                job->queue.prepend(i);
+                if (!job->paused) {
+                    job->paused = true;
+                    job->fruitlessPauses = job->openedSincePause ? 0 : job->fruitlessPauses + 1;
+                    job->openedSincePause = false;
+                    QTimer::singleShot(1000, this, [this, job] {
+                        job->paused = false;
+                        openMoreLogs(job);
+                    });
+                }
+                return;
+            }
+            job->opened[i].second = fd;
+            if (fd >= 0)
+                job->openedSincePause = true;
+            if (!res.ok() && job->first.ok())
+                job->first = res;
+            if (--job->left > 0) {
+                openMoreLogs(job);
+                return;
+            }
+            // An archive multilog deleted meanwhile is simply left out.
+            QList<QPair<QString, int>> ok;
+            for (const auto &p : job->opened)
+                if (p.second >= 0)
+                    ok.append(p);
+            job->done(ok.isEmpty() ? job->first : CallResult{}, ok);
+        });
+    }
 }
 
 } // namespace tz

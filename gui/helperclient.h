@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 class HelperProxy;
 class QDBusServiceWatcher;
@@ -58,7 +59,9 @@ public:
     void logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done);
     // The descriptor is the caller's to close (or to hand to a LogIndex).
     void openLog(const QString &name, const QString &file, std::function<void(const CallResult &, int fd)> done);
-    // Lists a service's log directory and opens every file, oldest first and current last.
+    // Lists a service's log directory and opens every file, oldest first and current last
+    // in the list. The helper opens a bounded number of files a second for each caller,
+    // so a long history is opened over several seconds, newest first.
     void openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done);
 
 signals:
@@ -72,6 +75,8 @@ signals:
     void serviceCrashed(const QString &name, const tz::ExitInfo &exit, uint restartsLastMinute);
 
 private:
+    struct OpenAllJob;
+    void openMoreLogs(const std::shared_ptr<OpenAllJob> &job);
     void setConnected(bool connected);
     void setPresence(Presence presence);
     // After a failed call: asks the bus whether it could start the helper at all.

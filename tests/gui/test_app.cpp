@@ -28,6 +28,7 @@ private slots:
     void showsDetails();
     void crashNotifiesOnceAndActs();
     void browsesAndSearchesTheLog();
+    void opensALongLogHistoryWhole();
     void togglesLogging();
     void denialIsACalmMessage();
     void reconnectsWhenTheHelperComesBack();
@@ -266,6 +267,41 @@ void TestApp::browsesAndSearchesTheLog()
         QVERIFY(browser->model()->index(r, LogModel::TextColumn).data().toString().endsWith(QLatin1Char('7')));
     QVERIFY(browser->model()->index(0, LogModel::TimeColumn).data(LogModel::UnixMsRole).isValid());
     browser->close();
+}
+
+void TestApp::opensALongLogHistoryWhole()
+{
+    // 40 archives and current: more than the helper opens for one caller in a
+    // second (32), so the client has to come back for the rest.
+    const QString logDir = f->path(QStringLiteral("ticker/log/main"));
+    QStringList made;
+    for (int i = 0; i < 40; ++i) {
+        const QString name = QStringLiteral("@40000000500000000000%1.s").arg(i, 4, 16, QLatin1Char('0'));
+        const QString path = logDir + QLatin1Char('/') + name;
+        writeFile(path, QStringLiteral("@400000005000000000000000 archived %1\n").arg(i).toUtf8());
+        // As multilog would have left it: owned by the log directory's owner.
+        QCOMPARE(::chown(QFile::encodeName(path).constData(), QFileInfo(logDir).ownerId(), QFileInfo(logDir).groupId()), 0);
+        made << name;
+    }
+    const int files = int(QDir(logDir).entryList({QStringLiteral("@*"), QStringLiteral("current")}, QDir::Files).size());
+    QVERIFY(files >= 41);
+    bool answered = false;
+    CallResult result;
+    QList<QPair<QString, int>> opened;
+    m_app->client()->openAllLogs(QStringLiteral("ticker"), [&](const CallResult &r, QList<QPair<QString, int>> o) {
+        answered = true;
+        result = r;
+        opened = o;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(answered, 20000);
+    for (const auto &p : opened)
+        ::close(p.second);
+    for (const QString &name : made)
+        QFile::remove(logDir + QLatin1Char('/') + name);
+    QVERIFY2(result.ok(), qPrintable(result.error.message()));
+    QCOMPARE(int(opened.size()), files);
+    QCOMPARE(opened.first().first, made.first());
+    QCOMPARE(opened.last().first, QStringLiteral("current"));
 }
 
 void TestApp::togglesLogging()
