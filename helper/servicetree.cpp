@@ -193,7 +193,7 @@ ExitInfo exitInfo(const ExitRecord &r)
     e.exitCode = r.kind == ExitKind::Exited ? r.code : -1;
     e.signal = r.kind == ExitKind::Signalled ? r.code : 0;
     e.ranMs = static_cast<qint64>(r.ranMs());
-    e.asked = r.stopRequested || r.lastSignal != 0;
+    e.asked = !r.crashed() && r.kind != ExitKind::Unknown;
     return e;
 }
 

@@ -30,7 +30,7 @@ std::uint64_t getBig(const unsigned char *in, int bytes)
     return v;
 }
 
-constexpr std::uint8_t flagStop = 1, flagCore = 2, flagAdopted = 4;
+constexpr std::uint8_t flagStop = 1, flagCore = 2, flagAdopted = 4, flagOnce = 8;
 
 bool validStamp(const Tai64n &t) { return t.nanoseconds < 1000000000u; }
 
@@ -78,7 +78,7 @@ std::vector<unsigned char> encodeExitLog(const ExitLog &log)
         p[28] = static_cast<unsigned char>(r.kind);
         p[29] = r.code;
         p[30] = static_cast<unsigned char>((r.stopRequested ? flagStop : 0) | (r.coreDumped ? flagCore : 0)
-                                           | (r.adopted ? flagAdopted : 0));
+                                           | (r.adopted ? flagAdopted : 0) | (r.once ? flagOnce : 0));
         p[31] = r.lastSignal;
         p += exitRecordSize;
     }
@@ -113,6 +113,7 @@ ExitLog decodeExitLog(std::span<const unsigned char> bytes)
         r.stopRequested = p[30] & flagStop;
         r.coreDumped = p[30] & flagCore;
         r.adopted = p[30] & flagAdopted;
+        r.once = p[30] & flagOnce;
         r.lastSignal = p[31];
         if (p[28] > static_cast<unsigned char>(ExitKind::Unknown) || !validStamp(r.started) || !validStamp(r.ended)) {
             log.damaged = true;

@@ -27,12 +27,16 @@ struct ExitRecord {
     bool coreDumped = false;
     bool adopted = false;       // it was adopted after supervise restarted
     std::uint8_t lastSignal = 0; // the last signal svc made supervise send it, 0 if none
+    bool once = false;           // it ended under svc -o: it was not to be restarted
 
     // How long it ran, in milliseconds (0 if the clock went backwards).
     std::uint64_t ranMs() const;
-    // An end nobody asked for: neither svc -d nor a signal from svc came first,
-    // and the status is known (an adopted process's end is not ours to judge).
-    bool crashed() const { return !stopRequested && lastSignal == 0 && kind != ExitKind::Unknown; }
+    // A run under svc -o that exited 0: it did what it was started once to do.
+    bool finishedOnce() const { return once && kind == ExitKind::Exited && code == 0; }
+    // An end nobody asked for: neither svc -d nor a signal from svc came first, it
+    // was not a run once that succeeded, and the status is known (an adopted
+    // process's end is not ours to judge). A run once that failed is a crash.
+    bool crashed() const { return !stopRequested && lastSignal == 0 && !finishedOnce() && kind != ExitKind::Unknown; }
 
     friend bool operator==(const ExitRecord &, const ExitRecord &) = default;
 };
@@ -54,7 +58,8 @@ struct ExitRecord {
 //   byte  28      kind: 0 exited, 1 killed by a signal, 2 unknown (adopted process)
 //   byte  29      exit status (kind 0) or signal number (kind 1); 0 for kind 2
 //   byte  30      flags: bit 0 svc -d was given while it ran, bit 1 core dumped,
-//                 bit 2 adopted after a supervise restart; other bits 0
+//                 bit 2 adopted after a supervise restart, bit 3 it ended under svc -o;
+//                 other bits 0
 //   byte  31      the last signal svc made supervise send to it, 0 if none
 //   bytes 32..47  reserved, 0
 inline constexpr std::size_t exitsHeaderSize = 16;

@@ -519,6 +519,7 @@ void Supervisor::ended(ExitRecord record)
     record.ended = Tai64n::now();
     record.stopRequested = m_stopRequested;
     record.lastSignal = m_lastSignal;
+    record.once = m_want == Want::Once;
     m_exits.add(record);
     if (auto done = writeExitLog(m_o.dirFd, m_exits); !done)
         report(located("write", paths::exitsNew, done.error().err));

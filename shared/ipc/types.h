@@ -17,7 +17,8 @@ struct ExitInfo {
     qint32 exitCode = -1;  // -1 when killed by a signal
     qint32 signal = 0;     // 0 when it exited normally
     qint64 ranMs = 0;      // how long it ran
-    bool asked = false;    // true when svc asked it to stop
+    bool asked = false;    // true when its end was asked for: svc -d, a signal from
+                           // svc, or a run under svc -o that exited 0
 
     // exitCode -1 with signal 0: a process that supervise adopted when it restarted
     // ended, and only its parent, long gone, could have seen how.

@@ -55,13 +55,18 @@ private slots:
         for (std::size_t i = 32; i < exitRecordSize; ++i)
             QCOMPARE(int(r[i]), 0);
         QCOMPARE(log.records[0].ranMs(), 2500u);
+        log.records[0].once = true;
+        QCOMPARE(int(encodeExitLog(log)[exitsHeaderSize + 30]), 1 | 8);
     }
 
     void roundTripAndBound()
     {
         ExitLog log;
-        for (std::uint32_t i = 1; i <= 70; ++i)
-            log.add(sample(i));
+        for (std::uint32_t i = 1; i <= 70; ++i) {
+            ExitRecord r = sample(i);
+            r.once = i % 2 == 0;
+            log.add(r);
+        }
         QCOMPARE(log.records.size(), exitsKept);
         QCOMPARE(log.total, 70u);
         QCOMPARE(log.records.front().pid, 7u); // the oldest six went
@@ -135,6 +140,12 @@ private slots:
         r.lastSignal = SIGTERM; // svc -t: its end is put down to that signal
         QVERIFY(!r.crashed());
         r.lastSignal = 0;
+        r.once = true; // svc -o, and it failed: still a crash
+        QVERIFY(r.crashed());
+        setWaitStatus(r, 0); // svc -o, and it succeeded
+        QVERIFY(!r.crashed());
+        r.once = false;
+        QVERIFY(r.crashed()); // a daemon that exits, even with 0, was not asked to
         r.kind = ExitKind::Unknown; // adopted: its status was never ours to see
         r.code = 0;
         QVERIFY(!r.crashed());

@@ -238,7 +238,38 @@ void TestOperations::signalsCrashesWithExitCodeAndSignal()
     for (const QList<QVariant> &c : crashed)
         QVERIFY(c.at(0).toString() != QLatin1String("ticker"));
     QCOMPARE(errorOf(f->root->Control(QStringLiteral("ticker"), QStringLiteral("start"))), QString());
-    for (const char *n : {"crasher", "segv"})
+
+    // Run once (svc -o): an exit with 0 is what was asked for; a failure is a crash.
+    const QString oneshot = QStringLiteral("oneshot");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), oneshot,
+                                     foreground(QStringLiteral("[ -f code ] && exit $(cat code); exec sleep 1000"), QStringLiteral("tzalice"), false))),
+             QString());
+    QVERIFY(f->waitState(oneshot, QStringLiteral("up")));
+    QCOMPARE(errorOf(f->root->Control(oneshot, QStringLiteral("stop"))), QString());
+    QVERIFY(f->waitState(oneshot, QStringLiteral("down")));
+    const auto lastExit = [&]() -> std::optional<ExitInfo> {
+        QDBusPendingReply<ServiceDetails> d = f->root->GetService(oneshot);
+        d.waitForFinished();
+        if (d.isError() || d.value().exits.isEmpty())
+            return std::nullopt;
+        return d.value().exits.last();
+    };
+    writeFile(f->path(oneshot + QStringLiteral("/code")), "0\n");
+    crashed.clear();
+    QCOMPARE(errorOf(f->root->Control(oneshot, QStringLiteral("once"))), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(lastExit() && lastExit()->exitCode == 0, 10000);
+    QVERIFY(lastExit()->asked);
+    QTest::qWait(300);
+    for (const QList<QVariant> &c : crashed)
+        QVERIFY(c.at(0).toString() != oneshot);
+    QCOMPARE(f->find(oneshot)->crashes, 0u);
+    writeFile(f->path(oneshot + QStringLiteral("/code")), "4\n");
+    QCOMPARE(errorOf(f->root->Control(oneshot, QStringLiteral("once"))), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!crashed.isEmpty() && crashed.last().at(0).toString() == oneshot, 10000);
+    QCOMPARE(crashed.last().at(1).value<ExitInfo>().exitCode, 4);
+    QVERIFY(!lastExit()->asked);
+
+    for (const char *n : {"crasher", "segv", "oneshot"})
         QCOMPARE(errorOf(f->root->Remove(QLatin1String(n), true)), QString());
 }
 

@@ -149,6 +149,7 @@ private slots:
         QCOMPARE(int(r.lastSignal), SIGKILL);
         QVERIFY(!r.stopRequested);
         QVERIFY(!r.adopted);
+        QVERIFY(!r.once);
         QVERIFY(r.ended >= r.started);
 
         QVERIFY(waitFor([&] { return upWithNewPid(first); }));
@@ -168,6 +169,8 @@ private slots:
         QCOMPARE(r.kind, tz::ExitKind::Exited);
         QCOMPARE(int(r.code), 3);
         QVERIFY(!r.stopRequested);
+        QVERIFY(r.once);
+        QVERIFY(r.crashed()); // run once, and it failed
         QCOMPARE(int(r.lastSignal), 0);
         QVERIFY(r.ranMs() < 5000);
         QCOMPARE(exits().total, 3u);
@@ -179,6 +182,7 @@ private slots:
         QVERIFY(waitFor([&] { return exits().records.size() == 4; }));
         QCOMPARE(exits().total, 4u);
         QCOMPARE(exits().records.back().code, 3);
+        QVERIFY(!exits().records.back().once); // started up, as the service is not down
         stop();
     }
 
