@@ -36,10 +36,13 @@ QString Notifier::summaryText(const QString &name, uint restarts)
 
 QString Notifier::bodyText(const ExitInfo &exit, uint restarts)
 {
-    QString body = DetailsPane::exitText(exit) + QLatin1Char('.');
-    if (restarts >= 2)
-        body += QLatin1Char(' ') + tr("It was restarted %n time(s) in the last minute.", nullptr, static_cast<int>(restarts));
-    return body;
+    // Whole sentences, so that each language puts its own stops and spaces.
+    if (restarts < 2)
+        //: %1 is how the service ended, such as "exited 3 after 2 s".
+        return tr("%1.").arg(DetailsPane::exitText(exit));
+    //: %1 is how the service ended, such as "exited 3 after 2 s".
+    return tr("%1. It was restarted %n time(s) in the last minute.", nullptr, static_cast<int>(restarts))
+        .arg(DetailsPane::exitText(exit));
 }
 
 void Notifier::crashed(const QString &name, const ExitInfo &exit, uint restarts)

@@ -130,7 +130,8 @@ QVariant ServiceModel::data(const QModelIndex &index, int role) const
                 return sort ? QVariant(qint64(-1)) : QVariant(QString());
             return sort ? QVariant(secondsInState(index.row())) : QVariant(durationText(secondsInState(index.row())));
         case UserColumn:
-            return s.runAs.isEmpty() ? (sort ? QString() : tr("root")) : s.runAs;
+            // Empty when unknown: a service made by hand may switch user in ./run.
+            return s.runAs;
         case LoggingColumn:
             return sort ? QVariant(s.logging) : QVariant(s.logging ? tr("on") : tr("off"));
         case CrashesColumn:

@@ -60,7 +60,10 @@ void Tray::update()
     QString tip;
     switch (m_summary) {
     case Summary::AllUp:
-        tip = tr("Tazuna: all %n service(s) up", nullptr, up);
+        // Nothing failing; some may be down or paused on purpose.
+        tip = up == m_model->rowCount()
+                  ? tr("Tazuna: all %n service(s) up", nullptr, up)
+                  : tr("Tazuna: %1 of %2 services up, the others stopped or paused on purpose").arg(up).arg(m_model->rowCount());
         break;
     case Summary::SomethingDown:
         tip = tr("Tazuna: %1 of %2 services up").arg(up).arg(m_model->rowCount());

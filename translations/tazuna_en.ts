@@ -793,13 +793,6 @@ file: %2</translation>
         <source>%1 crashed</source>
         <translation>%1 crashed</translation>
     </message>
-    <message numerus="yes">
-        <source>It was restarted %n time(s) in the last minute.</source>
-        <translation>
-            <numerusform>It was restarted once in the last minute.</numerusform>
-            <numerusform>It was restarted %n times in the last minute.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Show log</source>
         <translation>Show log</translation>
@@ -815,6 +808,19 @@ file: %2</translation>
     <message>
         <source>Click to show its log.</source>
         <translation>Click to show its log.</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <extracomment>%1 is how the service ended, such as &quot;exited 3 after 2 s&quot;.</extracomment>
+        <translation>%1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1. It was restarted %n time(s) in the last minute.</source>
+        <extracomment>%1 is how the service ended, such as &quot;exited 3 after 2 s&quot;.</extracomment>
+        <translation>
+            <numerusform>%1. It was restarted %n time in the last minute.</numerusform>
+            <numerusform>%1. It was restarted %n times in the last minute.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -871,10 +877,6 @@ file: %2</translation>
             <numerusform>%n day</numerusform>
             <numerusform>%n days</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>root</source>
-        <translation>root</translation>
     </message>
     <message>
         <source>on</source>
@@ -1107,6 +1109,10 @@ file: %2</translation>
     <message>
         <source>Quit Tazuna</source>
         <translation>Quit Tazuna</translation>
+    </message>
+    <message>
+        <source>Tazuna: %1 of %2 services up, the others stopped or paused on purpose</source>
+        <translation>Tazuna: %1 of %2 services up, the others stopped or paused on purpose</translation>
     </message>
 </context>
 </TS>

@@ -396,7 +396,7 @@
     </message>
     <message>
         <source>ended after %1 (status unknown: it was running before supervise restarted)</source>
-        <translation>%1 動いたあと、終了（supervise の再起動前から動いていたプロセスのため、終了状態は不明）</translation>
+        <translation>%1 動いたあと、終了 (supervise の再起動前から動いていたプロセスのため、終了状態は不明)</translation>
     </message>
 </context>
 <context>
@@ -788,12 +788,6 @@ file: %2</source>
         <source>%1 crashed</source>
         <translation>%1 が異常終了しました</translation>
     </message>
-    <message numerus="yes">
-        <source>It was restarted %n time(s) in the last minute.</source>
-        <translation>
-            <numerusform>この 1 分間に %n 回再起動しました。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Show log</source>
         <translation>ログを表示</translation>
@@ -809,6 +803,18 @@ file: %2</source>
     <message>
         <source>Click to show its log.</source>
         <translation>クリックするとログを表示します。</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <extracomment>%1 is how the service ended, such as &quot;exited 3 after 2 s&quot;.</extracomment>
+        <translation>%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1. It was restarted %n time(s) in the last minute.</source>
+        <extracomment>%1 is how the service ended, such as &quot;exited 3 after 2 s&quot;.</extracomment>
+        <translation>
+            <numerusform>%1。この 1 分間に %n 回再起動しました。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -862,10 +868,6 @@ file: %2</source>
         <translation>
             <numerusform>%n 日</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>root</source>
-        <translation>root</translation>
     </message>
     <message>
         <source>on</source>
@@ -1097,6 +1099,10 @@ file: %2</source>
     <message>
         <source>Quit Tazuna</source>
         <translation>Tazuna を終了</translation>
+    </message>
+    <message>
+        <source>Tazuna: %1 of %2 services up, the others stopped or paused on purpose</source>
+        <translation>Tazuna: %2 個中 %1 個のサービスが稼働中 (ほかは意図して停止または一時停止中)</translation>
     </message>
 </context>
 </TS>

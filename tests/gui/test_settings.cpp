@@ -3,6 +3,7 @@
 // chosen language (not the system's) decides the texts and the date formats.
 #include "detailspane.h"
 #include "i18n.h"
+#include "notifier.h"
 #include "settings.h"
 #include "testsupport.h"
 
@@ -141,6 +142,9 @@ void TestSettings::languageOverridesTheSystem()
     QVERIFY2(newest.startsWith(QLocale(QLocale::Japanese).toString(when.addSecs(60), QLocale::ShortFormat)), qPrintable(newest));
     QVERIFY2(newest.contains(QStringLiteral("2026/03/09")), qPrintable(newest));
     QVERIFY2(newest.contains(QStringLiteral("SIGSEGV")), qPrintable(newest));
+    // A crash notification's body: whole Japanese sentences, with their own stops.
+    QCOMPARE(Notifier::bodyText(killed, 3), DetailsPane::exitText(killed) + QStringLiteral("。この 1 分間に 3 回再起動しました。"));
+    QCOMPARE(Notifier::bodyText(killed, 1), DetailsPane::exitText(killed) + QStringLiteral("。"));
 
     Settings::setLanguage(QStringLiteral("en"));
     installTranslations(Settings::language());

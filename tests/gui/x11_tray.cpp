@@ -52,7 +52,11 @@ void TestTray::iconFollowsHealth()
     model.upsert(info(QStringLiteral("web"), QStringLiteral("up")));
     QCOMPARE(tray.summary(), Tray::Summary::AllUp);
     QCOMPARE(tray.icon()->icon().cacheKey() != 0, true);
-    QVERIFY(tray.icon()->toolTip().contains(QStringLiteral("1")));
+    QVERIFY2(tray.icon()->toolTip().startsWith(QStringLiteral("Tazuna: all 1 service")), qPrintable(tray.icon()->toolTip()));
+    // Stopped on purpose (want down): nothing fails, but not everything is up.
+    model.upsert(info(QStringLiteral("db"), QStringLiteral("down"), QStringLiteral("down")));
+    QCOMPARE(tray.summary(), Tray::Summary::AllUp);
+    QCOMPARE(tray.icon()->toolTip(), QStringLiteral("Tazuna: 1 of 2 services up, the others stopped or paused on purpose"));
     model.upsert(info(QStringLiteral("db"), QStringLiteral("down")));
     QCOMPARE(tray.summary(), Tray::Summary::SomethingDown);
     QVERIFY(tray.icon()->toolTip().contains(QStringLiteral("1 of 2")));
