@@ -393,7 +393,7 @@ QString Helper::start()
             continue;
         ServiceTimes times;
         m_known.insert(name, m_tree.info(name, fd.value().get(), &times));
-        m_times.insert(name, times);
+        rememberTimes(name, times);
         const auto exits = readExitLog(fd.value().get());
         m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
     }
@@ -844,7 +844,7 @@ void Helper::resync()
             continue;
         ServiceTimes times;
         const ServiceInfo info = m_tree.info(name, fd.value().get(), &times);
-        m_times.insert(name, times);
+        rememberTimes(name, times);
         const auto exits = readExitLog(fd.value().get());
         m_exitTotals.insert(name, exits.ok() ? exits->total : 0);
         m_known.insert(name, info);
@@ -862,7 +862,7 @@ void Helper::refreshService(const QString &name)
         return resync();
     ServiceTimes times;
     const ServiceInfo info = m_tree.info(name, fd.value().get(), &times);
-    m_times.insert(name, times);
+    rememberTimes(name, times);
     // A supervise that is starting writes status before it opens its fifos, and
     // opening them changes no file: while a fresh status says nobody runs it yet,
     // look again shortly. This ends within a second of the last status change.
@@ -878,6 +878,29 @@ void Helper::refreshService(const QString &name)
     Q_EMIT ServiceChanged(info);
 }
 
+void Helper::rememberTimes(const QString &name, const ServiceTimes &times)
+{
+    m_times.insert(name, times);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 next = -1;
+    for (const qint64 end : times.crashEndsMs)
+        if (end + crashWindowMs > now && (next < 0 || end + crashWindowMs < next))
+            next = end + crashWindowMs;
+    if (next < 0)
+        return;
+    // One timer per service is enough: the one due first refreshes and sets the next.
+    const qint64 pending = m_crashAgingAt.value(name, -1);
+    if (pending > now && pending <= next)
+        return;
+    m_crashAgingAt.insert(name, next);
+    QTimer::singleShot(std::chrono::milliseconds(next - now + 20), this, [this, name, next] {
+        if (m_crashAgingAt.value(name) == next)
+            m_crashAgingAt.remove(name);
+        if (m_known.contains(name))
+            refreshService(name);
+    });
+}
+
 void Helper::checkExits(const QString &name)
 {
     const auto fd = m_tree.openService(name);
@@ -891,7 +914,7 @@ void Helper::checkExits(const QString &name)
     if (log->total <= seen)
         return;
     const std::size_t fresh = std::min<std::size_t>(log->records.size(), static_cast<std::size_t>(log->total - seen));
-    const qint64 minuteAgo = unixMs(Tai64n::now()) - 60000;
+    const qint64 minuteAgo = unixMs(Tai64n::now()) - crashWindowMs;
     uint lastMinute = 0;
     for (const ExitRecord &r : log->records)
         if (r.crashed() && unixMs(r.ended) >= minuteAgo)

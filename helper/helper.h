@@ -83,6 +83,9 @@ private:
 
     void resync();
     void refreshService(const QString &name);
+    // Keeps times as the service's, and refreshes it when its oldest crash of the
+    // last minute leaves that minute, so that the count announced goes down again.
+    void rememberTimes(const QString &name, const ServiceTimes &times);
     void checkExits(const QString &name);
 
     // Long operations that wait for supervise processes: they answer message at the end.
@@ -120,6 +123,7 @@ private:
     // of the tree, rebuilt from it at start-up: never a source of truth.
     QHash<QString, ServiceInfo> m_known;
     QHash<QString, ServiceTimes> m_times; // what brings a cached row's times up to date
+    QHash<QString, qint64> m_crashAgingAt; // when a refresh for an ageing crash is due (Unix ms)
     QHash<QString, quint64> m_exitTotals;
     QSet<QString> m_busy; // services in the middle of a remove or logging change
     RateBound m_openLogBound; // per caller (bus name) and per user ("uid N")

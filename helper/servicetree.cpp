@@ -345,7 +345,7 @@ ServiceInfo ServiceTree::info(const QString &name, int serviceFd, ServiceTimes *
 
     const auto exits = readExitLog(serviceFd);
     if (exits.ok()) {
-        const qint64 minuteAgo = unixMs(Tai64n::now()) - 60000;
+        const qint64 minuteAgo = unixMs(Tai64n::now()) - crashWindowMs;
         for (const ExitRecord &r : exits->records)
             if (r.crashed() && unixMs(r.ended) >= minuteAgo) {
                 ++s.crashes;

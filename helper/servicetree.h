@@ -82,6 +82,9 @@ inline constexpr const char *markedDown = "tazuna-helper: down only while the lo
 inline constexpr const char *markedDownStage = ".tazuna-down.new";
 
 // An open directory descriptor that closes itself.
+// Crashes are counted over the last minute (ServiceInfo::crashes, ServiceCrashed).
+inline constexpr qint64 crashWindowMs = 60000;
+
 // When the current state began and when the recent unasked exits happened (Unix ms),
 // from which ServiceInfo::seconds and ::crashes follow at any later moment.
 struct ServiceTimes {
@@ -94,7 +97,7 @@ struct ServiceTimes {
         info.seconds = sinceMs < 0 ? 0 : std::max<qint64>(0, nowMs / 1000 - sinceMs / 1000);
         info.crashes = 0;
         for (const qint64 t : crashEndsMs)
-            if (t >= nowMs - 60000)
+            if (t >= nowMs - crashWindowMs)
                 ++info.crashes;
     }
 };

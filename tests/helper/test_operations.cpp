@@ -7,6 +7,7 @@
 #include <QScopeGuard>
 
 #include <csignal>
+#include <cstdio>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void controlsAndSignals();
     void signalsSuperviseLeaving();
     void signalsCrashesWithExitCodeAndSignal();
+    void crashCountGoesDownAfterAMinute();
     void togglesLoggingWithoutLosingLines();
     void listsAndPassesLogFiles();
     void removesKeepingOrDeletingLogs();
@@ -271,6 +273,53 @@ void TestOperations::signalsCrashesWithExitCodeAndSignal()
 
     for (const char *n : {"crasher", "segv", "oneshot"})
         QCOMPARE(errorOf(f->root->Remove(QLatin1String(n), true)), QString());
+}
+
+void TestOperations::crashCountGoesDownAfterAMinute()
+{
+    // A crash that ended 59.5 s ago counts for half a second more; then the helper
+    // announces the lower count by itself, with no file event to prompt it.
+    const QString name = QStringLiteral("ager");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), name,
+                                     foreground(QStringLiteral("exec sleep 100000"), QStringLiteral("tzalice"), false))),
+             QString());
+    QVERIFY(f->waitState(name, QStringLiteral("up")));
+    BusSpy changed(f->root.get(), &HelperProxy::ServiceChanged);
+    const auto big = [](QByteArray &out, quint64 v, int bytes) {
+        for (int i = bytes - 1; i >= 0; --i)
+            out.append(char((v >> (8 * i)) & 0xff));
+    };
+    const auto tai64n = [&](QByteArray &out, qint64 unixMs) {
+        big(out, (quint64(1) << 62) + 10 + quint64(unixMs / 1000), 8);
+        big(out, quint64(unixMs % 1000) * 1000000, 4);
+    };
+    const qint64 endedMs = QDateTime::currentMSecsSinceEpoch() - 59500;
+    QByteArray exits("TZEX\x01\x30", 6); // the layout of shared/engine/exitrecord.h
+    big(exits, 1, 2);    // one record
+    big(exits, 1000, 8); // deaths so far: more than the helper has seen
+    tai64n(exits, endedMs - 1000);
+    tai64n(exits, endedMs);
+    big(exits, 4242, 4);
+    exits.append(QByteArray("\x00\x03\x00\x00", 4)); // exited 3, nobody asked
+    exits.append(QByteArray(16, '\0'));
+    const QString supervise = f->path(name + QStringLiteral("/supervise/"));
+    writeFile(supervise + QStringLiteral("exits.new"), exits);
+    // Renamed into place as supervise does, which is what the helper watches for.
+    QCOMPARE(::rename(QFile::encodeName(supervise + QStringLiteral("exits.new")).constData(),
+                      QFile::encodeName(supervise + QStringLiteral("exits")).constData()),
+             0);
+    const auto announced = [&](quint32 crashes) {
+        for (const QList<QVariant> &c : changed) {
+            const ServiceInfo info = c.first().value<ServiceInfo>();
+            if (info.name == name && info.crashes == crashes)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(announced(1), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(announced(0), 5000);
+    QCOMPARE(f->find(name)->crashes, 0u);
+    QCOMPARE(errorOf(f->root->Remove(name, true)), QString());
 }
 
 void TestOperations::togglesLoggingWithoutLosingLines()
