@@ -269,9 +269,10 @@ public:
             return {};
         const QString &type = f.spec.type;
         if (type == QLatin1String("name")) {
-            static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,63}$"));
+            // The helper's rule for a new name (checkNewServiceName), kept to 64 here.
+            static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_@+][A-Za-z0-9._@+-]{0,63}$"));
             if (!re.match(v).hasMatch())
-                return tr("Use up to 64 letters, digits, '.', '-', '_', '@' or '+', not starting with '.'.");
+                return tr("Use up to 64 letters, digits, '.', '-', '_', '@' or '+', not starting with '.' or '-'.");
         } else if (type == QLatin1String("uint")) {
             bool ok = false;
             const quint64 n = v.toULongLong(&ok);
@@ -653,8 +654,8 @@ void ServiceWizard::showRefusal(const QDBusError &error)
         key = QStringLiteral("name");
     else if (error.name() == QLatin1String(errors::noSuchUser))
         key = QStringLiteral("user");
-    else if (error.name() == QLatin1String(errors::notExecutable))
-        key = QStringLiteral("command");
+    else if (error.name() == QLatin1String(errors::notExecutable) && key.isEmpty())
+        key = QStringLiteral("command"); // the helper names the field; "command" in most templates
     for (qsizetype i = 0; i < m_paramPages.size(); ++i) {
         if (!key.isEmpty() && m_paramPages[i]->holds(key)) {
             // Back to the page that can fix it, with the sentence under the field.

@@ -235,10 +235,6 @@
         <translation>This field is required.</translation>
     </message>
     <message>
-        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</source>
-        <translation>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</translation>
-    </message>
-    <message>
         <source>Enter a whole number.</source>
         <translation>Enter a whole number.</translation>
     </message>
@@ -297,6 +293,10 @@
     <message>
         <source>Choose a file</source>
         <translation>Choose a file</translation>
+    </message>
+    <message>
+        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
+        <translation>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</translation>
     </message>
 </context>
 <context>

@@ -235,10 +235,6 @@
         <translation>この欄は必須です。</translation>
     </message>
     <message>
-        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos;.</source>
-        <translation>英数字と「.」「-」「_」「@」「+」で 64 文字まで。「.」で始めないでください。</translation>
-    </message>
-    <message>
         <source>Enter a whole number.</source>
         <translation>整数を入力してください。</translation>
     </message>
@@ -297,6 +293,10 @@
     <message>
         <source>Choose a file</source>
         <translation>ファイルを選択</translation>
+    </message>
+    <message>
+        <source>Use up to 64 letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
+        <translation>英数字と「.」「-」「_」「@」「+」で 64 文字まで。「.」や「-」で始めないでください。</translation>
     </message>
 </context>
 <context>

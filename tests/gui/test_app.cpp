@@ -98,6 +98,11 @@ void TestApp::createsThroughTheWizard()
     QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral(".hidden")));
     QVERIFY(!wizard->errorOf(QStringLiteral("name")).isEmpty());
     QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    // The helper's rule for new names: '@' and '+' may lead, '-' may not.
+    QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral("-x")));
+    QVERIFY(!wizard->errorOf(QStringLiteral("name")).isEmpty());
+    QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral("@home")));
+    QVERIFY(wizard->errorOf(QStringLiteral("name")).isEmpty());
     QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral("ticker")));
     QVERIFY(wizard->setValue(QStringLiteral("command"), QStringLiteral("/nonexistent/prog")));
     QCOMPARE(wizard->errorOf(QStringLiteral("command")), QStringLiteral("There is no such file."));
@@ -155,6 +160,30 @@ void TestApp::wizardRefusalLandsOnItsPage()
     QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(ServiceWizard::ProgramPageId), 10000);
     QVERIFY(!wizard->scriptsReady());
     QCOMPARE(wizard->errorOf(QStringLiteral("name")), QStringLiteral("A service with this name already exists. Choose another name."));
+    const QPointer<ServiceWizard> first = wizard;
+    wizard->close();
+    QTRY_VERIFY(first.isNull()); // deleted on close, so that the next one is new
+
+    // A program the service's user may not run: the helper names the field
+    // (the script template's "interpreter"), and the sentence lands under it.
+    QTemporaryDir dir;
+    const QString rootsOnly = dir.filePath(QStringLiteral("interpreter"));
+    writeFile(rootsOnly, "#!/bin/sh\n");
+    QVERIFY(QFile::setPermissions(rootsOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+    wizard = m_app->openWizard();
+    QTRY_VERIFY_WITH_TIMEOUT(!wizard->currentTemplate().id.isEmpty(), 5000);
+    wizard->selectTemplate(QStringLiteral("script"));
+    wizard->next();
+    QVERIFY(wizard->setValue(QStringLiteral("name"), QStringLiteral("scripted")));
+    QVERIFY(wizard->setValue(QStringLiteral("interpreter"), rootsOnly));
+    QVERIFY(wizard->setValue(QStringLiteral("script"), QStringLiteral("/etc/hostname")));
+    QVERIFY(wizard->setValue(QStringLiteral("user"), QStringLiteral("tzalice")));
+    wizard->next();
+    wizard->next();
+    wizard->next();
+    QTRY_VERIFY_WITH_TIMEOUT(!wizard->errorOf(QStringLiteral("interpreter")).isEmpty(), 10000);
+    QCOMPARE(wizard->currentId(), int(ServiceWizard::ProgramPageId));
     wizard->close();
 }
 
