@@ -190,6 +190,25 @@ public:
 
     bool holds(const QString &key) const { return m_fields.contains(key); }
 
+    // The value as the review page shows it: in words, as it was entered, rather
+    // than in the form sent to the helper (true/false, JSON).
+    QString displayValue(const QString &key) const
+    {
+        const Field &f = m_fields[key];
+        if (auto *box = qobject_cast<QCheckBox *>(f.editor))
+            return box->isChecked() ? tr("yes") : tr("no");
+        if (auto *table = qobject_cast<QTableWidget *>(f.editor)) {
+            QStringList pairs;
+            for (int r = 0; r < table->rowCount(); ++r) {
+                const QString k = table->item(r, 0) ? table->item(r, 0)->text().trimmed() : QString();
+                if (!k.isEmpty())
+                    pairs << k + QLatin1Char('=') + (table->item(r, 1) ? table->item(r, 1)->text() : QString());
+            }
+            return pairs.join(QStringLiteral(", "));
+        }
+        return f.editor->findChild<QLineEdit *>()->text().trimmed();
+    }
+
     QString value(const QString &key) const
     {
         const Field &f = m_fields[key];
@@ -569,12 +588,11 @@ QString ServiceWizard::summary() const
     const TemplateInfo t = currentTemplate();
     QString s = tr("Service:   %1").arg(serviceName()) + QLatin1Char('\n');
     s += tr("Template:  %1").arg(templateTitle(t)) + QStringLiteral("\n\n");
-    const ParameterMap params = parameters();
     for (ParameterPage *page : m_paramPages)
         for (const QString &key : page->keys()) {
             if (key == QLatin1String("name"))
                 continue;
-            const QString v = params.value(key);
+            const QString v = page->displayValue(key);
             s += QStringLiteral("%1: %2\n").arg(page->label(key), v.isEmpty() ? tr("(default)") : v);
         }
     return s;

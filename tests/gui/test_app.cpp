@@ -123,7 +123,12 @@ void TestApp::createsThroughTheWizard()
     wizard->next();
     QCOMPARE(wizard->currentId(), int(ServiceWizard::ReviewPageId));
     QVERIFY(wizard->summary().contains(QStringLiteral("ticker")));
-    QVERIFY(wizard->summary().contains(QStringLiteral("GREETING")));
+    // In words, as entered: not the true/false and JSON the helper is sent.
+    const QString summary = wizard->summary();
+    QVERIFY2(summary.contains(QStringLiteral("GREETING=hello world")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("-c 'i=0; while :;")), qPrintable(summary));
+    QVERIFY2(!summary.contains(QStringLiteral(": true")) && !summary.contains(QStringLiteral(": false")) && !summary.contains(QLatin1Char('{')),
+             qPrintable(summary));
     // The exact scripts, from the helper, before anything is written.
     QTRY_VERIFY2_WITH_TIMEOUT(wizard->scriptsReady(), qPrintable(wizard->createError()), 10000);
     const QString run = wizard->renderedRun();
