@@ -209,8 +209,10 @@ private slots:
     {
         Logger log(toolPath("multilog"), {"t", "s4096", "n3", "./log"}, m_tmp->path(), m_err);
         log.write(numberedLines(0, 1000, 40));
-        QVERIFY(waitFor([&] { return log.unread() == 0 && archives(m_dir).size() == 2; }));
-        QCOMPARE(fileMode(m_dir + "/current"), 0644); // still being written
+        // current, still being written, is 0644. A rotation may be under way when
+        // the input is all read: for a moment there is no current (0.76 too renames
+        // it before it makes the next one).
+        QVERIFY(waitFor([&] { return log.unread() == 0 && archives(m_dir).size() == 2 && fileMode(m_dir + "/current") == 0644; }));
         log.closeInput();
         QCOMPARE(log.wait(), 0);
 
