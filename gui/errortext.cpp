@@ -65,7 +65,7 @@ QString ErrorText::describe(const QDBusError &error)
     if (is(error, errors::noSuchService))
         return tr("This service no longer exists. It may have been removed a moment ago.");
     if (is(error, errors::invalidName))
-        return tr("This name cannot be used. Use letters, digits, '-', '_' or '.', without '/' and not starting with '.'.");
+        return tr("This name cannot be used. Use letters, digits, '.', '-', '_', '@' or '+', not starting with '.' or '-'.");
     if (is(error, errors::alreadyExists))
         return tr("A service with this name already exists. Choose another name.");
     if (is(error, errors::unknownTemplate))

@@ -190,6 +190,18 @@ public:
 
     bool holds(const QString &key) const { return m_fields.contains(key); }
 
+    // The rows of an environment table that name a variable, in order.
+    static QList<QPair<QString, QString>> environment(const QTableWidget *table)
+    {
+        QList<QPair<QString, QString>> rows;
+        for (int r = 0; r < table->rowCount(); ++r) {
+            const QString name = table->item(r, 0) ? table->item(r, 0)->text().trimmed() : QString();
+            if (!name.isEmpty())
+                rows.append({name, table->item(r, 1) ? table->item(r, 1)->text() : QString()});
+        }
+        return rows;
+    }
+
     // The value as the review page shows it: in words, as it was entered, rather
     // than in the form sent to the helper (true/false, JSON).
     QString displayValue(const QString &key) const
@@ -199,11 +211,8 @@ public:
             return box->isChecked() ? tr("yes") : tr("no");
         if (auto *table = qobject_cast<QTableWidget *>(f.editor)) {
             QStringList pairs;
-            for (int r = 0; r < table->rowCount(); ++r) {
-                const QString k = table->item(r, 0) ? table->item(r, 0)->text().trimmed() : QString();
-                if (!k.isEmpty())
-                    pairs << k + QLatin1Char('=') + (table->item(r, 1) ? table->item(r, 1)->text() : QString());
-            }
+            for (const auto &[name, v] : environment(table))
+                pairs << name + QLatin1Char('=') + v;
             return pairs.join(QStringLiteral(", "));
         }
         return f.editor->findChild<QLineEdit *>()->text().trimmed();
@@ -216,11 +225,8 @@ public:
             return box->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
         if (auto *table = qobject_cast<QTableWidget *>(f.editor)) {
             QJsonObject env;
-            for (int r = 0; r < table->rowCount(); ++r) {
-                const QString k = table->item(r, 0) ? table->item(r, 0)->text().trimmed() : QString();
-                if (!k.isEmpty())
-                    env.insert(k, table->item(r, 1) ? table->item(r, 1)->text() : QString());
-            }
+            for (const auto &[name, v] : environment(table))
+                env.insert(name, v);
             return env.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(env).toJson(QJsonDocument::Compact));
         }
         const QString text = f.editor->findChild<QLineEdit *>()->text();

@@ -20,10 +20,6 @@
         <translation>This service no longer exists. It may have been removed a moment ago.</translation>
     </message>
     <message>
-        <source>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</source>
-        <translation>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</translation>
-    </message>
-    <message>
         <source>A service with this name already exists. Choose another name.</source>
         <translation>A service with this name already exists. Choose another name.</translation>
     </message>
@@ -78,6 +74,10 @@
     <message>
         <source>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</source>
         <translation>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
+        <translation>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</translation>
     </message>
 </context>
 <context>

@@ -20,10 +20,6 @@
         <translation>このサービスはもう存在しません。直前に削除された可能性があります。</translation>
     </message>
     <message>
-        <source>This name cannot be used. Use letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, without &apos;/&apos; and not starting with &apos;.&apos;.</source>
-        <translation>この名前は使えません。英数字と「-」「_」「.」を使い、「/」を含めず、「.」で始めないでください。</translation>
-    </message>
-    <message>
         <source>A service with this name already exists. Choose another name.</source>
         <translation>同じ名前のサービスがすでにあります。別の名前にしてください。</translation>
     </message>
@@ -78,6 +74,10 @@
     <message>
         <source>Logging cannot be turned off here: svscan follows daemontools 0.76&apos;s rule and runs a logger for every service that has a log directory. Nothing was changed.</source>
         <translation>ここではログの記録を止められません。svscan が daemontools 0.76 の規則に従い、log ディレクトリのあるサービスにはすべてロガーを起動するためです。何も変更していません。</translation>
+    </message>
+    <message>
+        <source>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
+        <translation>この名前は使えません。英数字と「.」「-」「_」「@」「+」を使い、「.」や「-」で始めないでください。</translation>
     </message>
 </context>
 <context>

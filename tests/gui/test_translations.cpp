@@ -55,6 +55,9 @@ void TestTranslations::japaneseLoads()
     // Every refusal has its sentence, the newest too.
     const QDBusError notSupported(QDBusMessage::createError(QLatin1String(errors::notSupported), QStringLiteral("logging: 0.76 rule")));
     QVERIFY2(ErrorText::describe(notSupported).contains(QStringLiteral("daemontools 0.76 の規則")), qPrintable(ErrorText::describe(notSupported)));
+    // The helper's rule for a new name, in the app's words.
+    const QDBusError invalidName(QDBusMessage::createError(QLatin1String(errors::invalidName), QStringLiteral("name: …")));
+    QCOMPARE(ErrorText::describe(invalidName), QStringLiteral("この名前は使えません。英数字と「.」「-」「_」「@」「+」を使い、「.」や「-」で始めないでください。"));
     // Qt's own dialogs: qtbase_ja.qm is installed and loaded.
     QVERIFY(QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + QStringLiteral("/qtbase_ja.qm")));
     QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("キャンセル"));
