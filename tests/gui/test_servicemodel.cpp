@@ -43,6 +43,13 @@ void TestServiceModel::updatesInPlace()
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(inserted.count(), 2);
     QCOMPARE(model.index(0, ServiceModel::PidColumn).data().toUInt(), 42u);
+    // Who runs it: what the helper knows, and nothing guessed where it knows nothing.
+    QCOMPARE(model.index(1, ServiceModel::UserColumn).data().toString(), QString());
+    ServiceInfo asBob = info(QStringLiteral("db"), QStringLiteral("down"));
+    asBob.runAs = QStringLiteral("bob");
+    model.upsert(asBob);
+    QCOMPARE(model.index(1, ServiceModel::UserColumn).data().toString(), QStringLiteral("bob"));
+    changed.clear();
 
     model.upsert(info(QStringLiteral("web"), QStringLiteral("up"), 43));
     QCOMPARE(model.rowCount(), 2);
