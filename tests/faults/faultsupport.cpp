@@ -250,11 +250,51 @@ void ProducerTree::killSvscan(int sig)
     m_svscan->waitForFinished(5000);
 }
 
+namespace {
+
+// What a process's descriptor refers to, e.g. "pipe:[1234]"; empty if none.
+QByteArray fdTarget(qint64 pid, int fd)
+{
+    char target[64];
+    const QByteArray link = QStringLiteral("/proc/%1/fd/%2").arg(pid).arg(fd).toLatin1();
+    const ssize_t n = ::readlink(link.constData(), target, sizeof target);
+    return n > 0 ? QByteArray(target, n) : QByteArray();
+}
+
+} // namespace
+
+bool ProducerTree::svscanHoldsPipe() const
+{
+    const int producer = producerPid();
+    if (!producer || !m_svscan || m_svscan->state() != QProcess::Running)
+        return false;
+    const QByteArray pipe = fdTarget(producer, 1);
+    if (!pipe.startsWith("pipe:"))
+        return false;
+    const qint64 svscan = m_svscan->processId();
+    const QStringList fds = QDir(QStringLiteral("/proc/%1/fd").arg(svscan)).entryList(QDir::Files | QDir::System);
+    return std::any_of(fds.begin(), fds.end(), [&](const QString &fd) { return fdTarget(svscan, fd.toInt()) == pipe; });
+}
+
 QByteArray ProducerTree::svscanOutput()
 {
     if (m_svscan)
         m_output += m_svscan->readAll();
     return m_output;
+}
+
+QString ProducerTree::snapshot()
+{
+    QString s = QStringLiteral("\nprocesses:");
+    for (const TreeProcess &p : processesUnder(m_scan))
+        s += QStringLiteral(" %1<%2 %3 %4;").arg(p.pid).arg(p.ppid).arg(QString::fromUtf8(p.comm), p.cwd.mid(m_scan.size()));
+    for (const QString &d : {prodDir(), prodDir() + QStringLiteral("/log")})
+        s += QStringLiteral("\nsvstat %1: %2").arg(d.mid(m_scan.size()), QString::fromUtf8(run(toolPath(QStringLiteral("svstat")), {d}).out.trimmed()));
+    s += QStringLiteral("\nlog:");
+    for (const QFileInfo &f : QDir(logDir()).entryInfoList(QDir::Files, QDir::Name))
+        s += QStringLiteral(" %1(%2)").arg(f.fileName()).arg(f.size());
+    s += QStringLiteral("\nsvscan said: ") + QString::fromUtf8(svscanOutput().right(2000));
+    return s;
 }
 
 int ProducerTree::producerPid() const

@@ -72,12 +72,21 @@ public:
     // file system there (a tmpfs in its own mount namespace): /proc/PID/root.
     void setLogPrefix(const QString &prefix) { m_logPrefix = prefix; }
     void killSvscan(int sig);
+    // Whether the running svscan holds the pipe the producer writes to: a svscan
+    // started again takes it back at its first scan, and until then the logger is
+    // its only reader.
+    bool svscanHoldsPipe() const;
     QProcess *svscan() { return m_svscan.get(); }
     QByteArray svscanOutput(); // stdout+stderr of every svscan so far
 
     QString scanDir() const { return m_scan; }
     QString prodDir() const { return m_scan + QStringLiteral("/prod"); }
     QString logDir() const { return m_logPrefix + m_scan + QStringLiteral("/prod/log/main"); }
+
+    // What runs in the tree and what the logger wrote last, for a failure's message:
+    // each process (pid, parent, name, directory), the supervise status of prod and
+    // prod/log, the log directory's files and svscan's output.
+    QString snapshot();
 
     int producerPid() const;  // 0 unless exactly one
     int multilogPid() const;  // 0 unless exactly one
