@@ -55,11 +55,10 @@ QString ErrorText::describe(const QDBusError &error)
 {
     if (!error.isValid())
         return {};
-    if (isDenial(error)) {
-        if (error.message().contains(QLatin1String("cancel"), Qt::CaseInsensitive))
-            return tr("Authentication was cancelled, so nothing was changed.");
+    if (is(error, errors::cancelled))
+        return tr("Authentication was cancelled, so nothing was done. Try again to be asked once more.");
+    if (isDenial(error))
         return tr("You are not allowed to do this. Nothing was changed; an administrator can do it for you.");
-    }
     if (isUnreachable(error))
         return tr("The Tazuna helper is not reachable. It may be restarting; the window reconnects by itself.");
     if (is(error, errors::noSuchService))

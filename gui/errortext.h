@@ -17,7 +17,7 @@ public:
     static QString describeForField(const QDBusError &error);
     // The template parameter a refusal is about (its message starts "KEY: "), or "" when none.
     static QString parameterOf(const QDBusError &error);
-    // True when polkit said no or the user dismissed the password dialog.
+    // True when polkit said no (a dismissed password dialog is errors::cancelled, not this).
     static bool isDenial(const QDBusError &error);
     // True when the helper is not on the bus (not installed, not running, restarting).
     static bool isUnreachable(const QDBusError &error);

@@ -143,14 +143,24 @@ void HelperClient::forEach(const QStringList &names, const std::function<QDBusPe
         Done done;
     };
     auto state = std::make_shared<Pending>(Pending{static_cast<int>(names.size()), {}, std::move(done)});
-    for (const QString &n : names) {
-        watch(call(n), [state](const QDBusPendingCall &c) {
-            if (c.isError() && state->first.ok())
-                state->first.error = c.error();
-            if (--state->left == 0)
-                state->done(state->first);
-        });
-    }
+    const auto finished = [state](const QDBusPendingCall &c) {
+        if (c.isError() && state->first.ok())
+            state->first.error = c.error();
+        if (--state->left == 0)
+            state->done(state->first);
+    };
+    // The first call alone: where polkit asks for a password, it asks once. After a
+    // password the rest go through on it (auth_admin_keep); after a closed dialog
+    // the rest are not sent, since each would open the dialog again.
+    watch(call(names.first()), [this, names, call, state, finished](const QDBusPendingCall &c) {
+        if (names.size() > 1 && c.isError() && c.error().name() == QLatin1String(errors::cancelled)) {
+            state->done(CallResult{c.error()});
+            return;
+        }
+        finished(c);
+        for (const QString &n : names.mid(1))
+            watch(call(n), finished);
+    });
 }
 
 void HelperClient::control(const QStringList &names, const QString &command, Done done)

@@ -142,8 +142,14 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
                     refuse(message, QStringLiteral("polkit could not be asked (%1)").arg(reply.error().message()));
                     return;
                 }
-                if (!reply.value().authorized) {
-                    refuse(message, QStringLiteral("not authorized for %1").arg(action));
+                const PolkitResult result = reply.value();
+                if (!result.authorized) {
+                    // polkit's detail for a user who closed the password dialog.
+                    if (result.details.value(QStringLiteral("polkit.dismissed")) == QLatin1String("true"))
+                        m_bus.send(message.createErrorReply(QLatin1String(errors::cancelled),
+                                                            QStringLiteral("authentication for %1 was cancelled").arg(action)));
+                    else
+                        refuse(message, QStringLiteral("not authorized for %1").arg(action));
                     return;
                 }
                 granted(uid);

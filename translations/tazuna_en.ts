@@ -4,10 +4,6 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <source>Authentication was cancelled, so nothing was changed.</source>
-        <translation>Authentication was cancelled, so nothing was changed.</translation>
-    </message>
-    <message>
         <source>You are not allowed to do this. Nothing was changed; an administrator can do it for you.</source>
         <translation>You are not allowed to do this. Nothing was changed; an administrator can do it for you.</translation>
     </message>
@@ -78,6 +74,10 @@
     <message>
         <source>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
         <translation>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</translation>
+    </message>
+    <message>
+        <source>Authentication was cancelled, so nothing was done. Try again to be asked once more.</source>
+        <translation>Authentication was cancelled, so nothing was done. Try again to be asked once more.</translation>
     </message>
 </context>
 <context>

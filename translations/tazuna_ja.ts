@@ -4,10 +4,6 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <source>Authentication was cancelled, so nothing was changed.</source>
-        <translation>認証がキャンセルされたため、何も変更していません。</translation>
-    </message>
-    <message>
         <source>You are not allowed to do this. Nothing was changed; an administrator can do it for you.</source>
         <translation>この操作を行う権限がありません。何も変更していません。管理者に依頼してください。</translation>
     </message>
@@ -78,6 +74,10 @@
     <message>
         <source>This name cannot be used. Use letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;, &apos;@&apos; or &apos;+&apos;, not starting with &apos;.&apos; or &apos;-&apos;.</source>
         <translation>この名前は使えません。英数字と「.」「-」「_」「@」「+」を使い、「.」や「-」で始めないでください。</translation>
+    </message>
+    <message>
+        <source>Authentication was cancelled, so nothing was done. Try again to be asked once more.</source>
+        <translation>認証がキャンセルされたため、何も実行していません。もう一度操作すると、改めてパスワードを尋ねます。</translation>
     </message>
 </context>
 <context>

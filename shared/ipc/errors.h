@@ -9,6 +9,9 @@ namespace tz::errors {
 // Each refusal has one name; clients map the name (not the English message) to
 // what they show the user.
 inline constexpr const char *notAuthorized = "org.tazuna.Helper1.Error.NotAuthorized";
+// The caller was asked to authenticate and dismissed polkit's dialog: not a refusal
+// by policy, and asking again may succeed.
+inline constexpr const char *cancelled = "org.tazuna.Helper1.Error.Cancelled";
 inline constexpr const char *noSuchService = "org.tazuna.Helper1.Error.NoSuchService";
 inline constexpr const char *invalidName = "org.tazuna.Helper1.Error.InvalidName";
 inline constexpr const char *invalidParameter = "org.tazuna.Helper1.Error.InvalidParameter";

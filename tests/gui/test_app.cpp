@@ -6,6 +6,7 @@
 #include "logbrowser.h"
 #include "mainwindow.h"
 #include "notifier.h"
+#include "polkitagent.h"
 #include "wizard.h"
 
 #include <QAbstractItemModelTester>
@@ -30,7 +31,7 @@ private slots:
     void browsesAndSearchesTheLog();
     void opensALongLogHistoryWhole();
     void togglesLogging();
-    void denialIsACalmMessage();
+    void denialAndCancelAreCalmMessages();
     void reconnectsWhenTheHelperComesBack();
     void closingTheWindowKeepsRunning();
     void removeAsksAndKeepsTheLogs();
@@ -352,7 +353,7 @@ void TestApp::togglesLogging()
                               qPrintable(shown(QStringLiteral("ticker"))->state + QLatin1Char('/') + shown(QStringLiteral("ticker"))->want), 30000);
 }
 
-void TestApp::denialIsACalmMessage()
+void TestApp::denialAndCancelAreCalmMessages()
 {
     // bob may manage only his own services: alice's are refused by polkit.
     HelperClient bob(f->harness.connectAs(f->bob.uid, f->bob.gid, QStringLiteral("bob-app")));
@@ -366,6 +367,19 @@ void TestApp::denialIsACalmMessage()
     w.selectServices({QStringLiteral("ticker")});
     w.action(MainWindow::Act::Stop)->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(w.messageText(), QStringLiteral("You are not allowed to do this. Nothing was changed; an administrator can do it for you."), 5000);
+    QCOMPARE(shown(QStringLiteral("ticker"))->state, QStringLiteral("up"));
+
+    // With an authentication agent, polkit asks bob for an administrator's password
+    // and he closes the dialog: said as such, and for two services asked once.
+    DismissingAgent agent;
+    QString why;
+    QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("bob-agent")), &why), qPrintable(why));
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(QStringLiteral("crasher")) >= 0, 5000);
+    w.selectServices({QStringLiteral("ticker"), QStringLiteral("crasher")});
+    w.action(MainWindow::Act::Stop)->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(w.messageText(), QStringLiteral("Authentication was cancelled, so nothing was done. Try again to be asked once more."), 10000);
+    QCOMPARE(agent.dismissedActions(), QStringList{QStringLiteral("org.tazuna.control")});
+    agent.unregister();
     QCOMPARE(shown(QStringLiteral("ticker"))->state, QStringLiteral("up"));
 }
 

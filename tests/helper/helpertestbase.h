@@ -26,16 +26,18 @@
 
 namespace tz::test {
 
-// tzalice may do anything (a rule says yes), tzbob only the "-own" actions, like a
-// desktop user in an active session under the shipped policy.
+// tzalice may do anything (a rule says yes). tzbob is a desktop user in an active
+// session under the shipped policy: the "-own" actions without asking, the others
+// only after an administrator's password (refused when no authentication agent of
+// his can ask for it). Anyone else: no.
 inline const char *testRules = R"JS(
 polkit.addRule(function(action, subject) {
     if (action.id.indexOf("org.tazuna.") != 0)
         return polkit.Result.NOT_HANDLED;
     if (subject.user == "tzalice")
         return polkit.Result.YES;
-    if (subject.user == "tzbob" && /-own$/.test(action.id))
-        return polkit.Result.YES;
+    if (subject.user == "tzbob")
+        return /-own$/.test(action.id) ? polkit.Result.YES : polkit.Result.AUTH_ADMIN_KEEP;
     return polkit.Result.NO;
 });
 )JS";

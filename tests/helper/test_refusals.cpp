@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every refusal of the helper: who may not, which names and paths are refused, and shell text that stays text.
 #include "helpertestbase.h"
+#include "polkitagent.h"
 
 #include <QDBusConnectionInterface>
 #include <QDirIterator>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void initTestCase();
     void unauthorizedUserIsRefusedEverything();
     void ownServicesNeedNoAdmin();
+    void dismissedDialogIsCancelledNotRefused();
     void badNamesAreRefused();
     void logPathsStayInsideTheLogDirectory();
     void plantedSymlinksAreNotFollowed();
@@ -131,6 +133,29 @@ void TestRefusals::ownServicesNeedNoAdmin()
     QCOMPARE(errorOf(f->asBob->Control(QStringLiteral("steady"), QStringLiteral("restart"))), QLatin1String(errors::notAuthorized));
     QCOMPARE(errorOf(f->asBob->Remove(QStringLiteral("bobs"), true)), QString());
     QVERIFY(!QFileInfo::exists(f->path(QStringLiteral("bobs"))));
+}
+
+void TestRefusals::dismissedDialogIsCancelledNotRefused()
+{
+    // bob's restart of alice's service needs an administrator's password: with an
+    // agent of his that closes the dialog, the answer is Cancelled, and nothing ran.
+    const quint32 pid = f->find(QStringLiteral("steady"))->pid;
+    DismissingAgent agent;
+    QString why;
+    QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("agent")), &why), qPrintable(why));
+    QDBusPendingReply<> restart = f->asBob->Control(QStringLiteral("steady"), QStringLiteral("restart"));
+    QTRY_VERIFY_WITH_TIMEOUT(restart.isFinished(), 30000); // the loop runs: the agent answers through it
+    QCOMPARE(restart.error().name(), QLatin1String(errors::cancelled));
+    QCOMPARE(agent.dismissedActions(), QStringList{QStringLiteral("org.tazuna.control")});
+    QDBusPendingReply<LogFileInfoList> logs = f->asBob->ListLogs(QStringLiteral("steady"));
+    QTRY_VERIFY_WITH_TIMEOUT(logs.isFinished(), 30000);
+    QCOMPARE(logs.error().name(), QLatin1String(errors::cancelled));
+    QCOMPARE(agent.dismissedActions().size(), 2);
+    // Without an agent nobody can be asked: a refusal as before.
+    agent.unregister();
+    QCOMPARE(errorOf(f->asBob->Control(QStringLiteral("steady"), QStringLiteral("restart"))), QLatin1String(errors::notAuthorized));
+    QCOMPARE(agent.dismissedActions().size(), 2);
+    QCOMPARE(f->find(QStringLiteral("steady"))->pid, pid);
 }
 
 void TestRefusals::badNamesAreRefused()

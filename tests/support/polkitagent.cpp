@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The dismissing polkit agent: RegisterAuthenticationAgent for this process, Cancelled for each BeginAuthentication.
+#include "polkitagent.h"
+
+#include "testsupport.h"
+
+#include <QDBusArgument>
+#include <QDBusMessage>
+#include <QDBusReply>
+
+#include <unistd.h>
+
+namespace tz::test {
+
+namespace {
+
+const QString agentPath = QStringLiteral("/org/tazuna/test/DismissingAgent");
+const QString agentInterface = QStringLiteral("org.freedesktop.PolicyKit1.AuthenticationAgent");
+
+QDBusMessage authorityCall(const QString &method)
+{
+    return QDBusMessage::createMethodCall(QStringLiteral("org.freedesktop.PolicyKit1"), QStringLiteral("/org/freedesktop/PolicyKit1/Authority"),
+                                          QStringLiteral("org.freedesktop.PolicyKit1.Authority"), method);
+}
+
+// polkit's unix-process subject for this process, (sa{sv}): polkit tells processes
+// apart by pid and start time (field 22 of /proc/self/stat).
+QVariant thisProcess()
+{
+    const QByteArray stat = readFile(QStringLiteral("/proc/self/stat"));
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    QDBusArgument subject;
+    subject.beginStructure();
+    subject << QStringLiteral("unix-process")
+            << QVariantMap{{QStringLiteral("pid"), QVariant::fromValue(quint32(::getpid()))},
+                           {QStringLiteral("start-time"), QVariant::fromValue(fields.value(19).toULongLong())}};
+    subject.endStructure();
+    return QVariant::fromValue(subject);
+}
+
+} // namespace
+
+bool DismissingAgent::registerFor(QDBusConnection bus, QString *error)
+{
+    m_bus = bus;
+    if (!m_bus.registerVirtualObject(agentPath, this)) {
+        *error = QStringLiteral("cannot export the agent: ") + m_bus.lastError().message();
+        return false;
+    }
+    QDBusMessage call = authorityCall(QStringLiteral("RegisterAuthenticationAgent"));
+    call << thisProcess() << QStringLiteral("en_US.UTF-8") << agentPath;
+    const QDBusMessage reply = m_bus.call(call);
+    if (reply.type() == QDBusMessage::ErrorMessage) {
+        *error = reply.errorName() + QStringLiteral(": ") + reply.errorMessage();
+        m_bus.unregisterObject(agentPath);
+        return false;
+    }
+    return true;
+}
+
+void DismissingAgent::unregister()
+{
+    QDBusMessage call = authorityCall(QStringLiteral("UnregisterAuthenticationAgent"));
+    call << thisProcess() << agentPath;
+    m_bus.call(call);
+    m_bus.unregisterObject(agentPath);
+}
+
+bool DismissingAgent::handleMessage(const QDBusMessage &message, const QDBusConnection &connection)
+{
+    if (message.interface() != agentInterface)
+        return false;
+    if (message.member() == QLatin1String("BeginAuthentication")) {
+        m_dismissed << message.arguments().value(0).toString();
+        connection.send(message.createErrorReply(QStringLiteral("org.freedesktop.PolicyKit1.Error.Cancelled"),
+                                                 QStringLiteral("the user dismissed the dialog")));
+        return true;
+    }
+    if (message.member() == QLatin1String("CancelAuthentication")) {
+        connection.send(message.createReply());
+        return true;
+    }
+    return false;
+}
+
+QString DismissingAgent::introspect(const QString &) const
+{
+    return QStringLiteral("<interface name=\"%1\">"
+                          "<method name=\"BeginAuthentication\"><arg type=\"s\" direction=\"in\"/><arg type=\"s\" direction=\"in\"/>"
+                          "<arg type=\"s\" direction=\"in\"/><arg type=\"a{ss}\" direction=\"in\"/><arg type=\"s\" direction=\"in\"/>"
+                          "<arg type=\"a(sa{sv})\" direction=\"in\"/></method>"
+                          "<method name=\"CancelAuthentication\"><arg type=\"s\" direction=\"in\"/></method>"
+                          "</interface>")
+        .arg(agentInterface);
+}
+
+} // namespace tz::test
