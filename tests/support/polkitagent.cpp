@@ -8,6 +8,8 @@
 #include <QDBusMessage>
 #include <QDBusReply>
 
+#include <utility>
+
 #include <unistd.h>
 
 namespace tz::test {
@@ -40,6 +42,11 @@ QVariant thisProcess()
 
 } // namespace
 
+DismissingAgent::~DismissingAgent()
+{
+    unregister();
+}
+
 bool DismissingAgent::registerFor(QDBusConnection bus, QString *error)
 {
     m_bus = bus;
@@ -55,11 +62,14 @@ bool DismissingAgent::registerFor(QDBusConnection bus, QString *error)
         m_bus.unregisterObject(agentPath);
         return false;
     }
+    m_registered = true;
     return true;
 }
 
 void DismissingAgent::unregister()
 {
+    if (!std::exchange(m_registered, false))
+        return;
     QDBusMessage call = authorityCall(QStringLiteral("UnregisterAuthenticationAgent"));
     call << thisProcess() << agentPath;
     m_bus.call(call);

@@ -15,6 +15,11 @@ namespace tz::test {
 // it with the loop running (QTRY_*), not with a blocking waitForFinished().
 class DismissingAgent : public QDBusVirtualObject {
 public:
+    DismissingAgent() = default;
+    ~DismissingAgent() override; // unregisters: a failed test must not leave it exported
+    DismissingAgent(const DismissingAgent &) = delete;
+    DismissingAgent &operator=(const DismissingAgent &) = delete;
+
     // Registers, on bus (a connection as root), for every connection this process
     // makes: polkit finds an agent for a bus name through the name's process.
     bool registerFor(QDBusConnection bus, QString *error);
@@ -27,6 +32,7 @@ public:
 
 private:
     QDBusConnection m_bus{QString()};
+    bool m_registered = false;
     QStringList m_dismissed;
 };
 
