@@ -301,6 +301,10 @@ private slots:
         QProcess *first = startSupervise();
         QVERIFY(waitFor([&] { return status() && status()->pid != 0; }));
         const std::uint32_t old = status()->pid;
+        // Killed only once ./run has exec'd: until then the child still holds
+        // supervise's lock (close-on-exec), and one killed before its exec can
+        // hold it a moment after kill returns, long enough to refuse the next one.
+        QVERIFY(waitFor([&] { return countProcesses(m_dir, "sleep") == 1; }));
         ::kill(static_cast<pid_t>(first->processId()), SIGKILL);
         QVERIFY(first->waitForFinished(5000));
         ::kill(static_cast<pid_t>(old), SIGKILL);
