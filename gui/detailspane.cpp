@@ -126,10 +126,15 @@ void DetailsPane::setDetails(const ServiceDetails &d)
         m_exits->addItem(tr("No exits recorded."));
 }
 
-void DetailsPane::setLogTail(const QStringList &lines, const QString &note)
+bool DetailsPane::canOpenLog() const
+{
+    return m_openLog->isEnabled();
+}
+
+void DetailsPane::setLogTail(const QStringList &lines, const QString &note, bool browserHelps)
 {
     m_log->setPlainText(lines.isEmpty() ? note : lines.join(QLatin1Char('\n')));
-    m_openLog->setEnabled(!lines.isEmpty());
+    m_openLog->setEnabled(!lines.isEmpty() || browserHelps);
 }
 
 } // namespace tz

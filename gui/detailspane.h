@@ -21,7 +21,9 @@ public:
 
     void showNothing(int selected);
     void setDetails(const ServiceDetails &details);
-    void setLogTail(const QStringList &lines, const QString &note = {});
+    // note stands in for lines when there are none; the log browser's button is
+    // enabled with lines, or when opening the browser is the way on (browserHelps).
+    void setLogTail(const QStringList &lines, const QString &note = {}, bool browserHelps = false);
     QString serviceName() const { return m_name; }
 
     // "exited 1 after 3 s", "killed by SIGSEGV after 2 min", "stopped on request after 1 h 3 min".
@@ -31,6 +33,7 @@ public:
     QPlainTextEdit *runView() const { return m_run; }
     QListWidget *exitList() const { return m_exits; }
     QPlainTextEdit *logView() const { return m_log; }
+    bool canOpenLog() const;
 
 signals:
     void openLogRequested(const QString &name);

@@ -57,6 +57,8 @@ QString ErrorText::describe(const QDBusError &error)
         return {};
     if (is(error, errors::cancelled))
         return tr("Authentication was cancelled, so nothing was done. Try again to be asked once more.");
+    if (is(error, errors::interactiveAuthorizationRequired))
+        return tr("This needs an administrator's password, which Tazuna asks for only when you do it yourself.");
     if (isDenial(error))
         return tr("You are not allowed to do this. Nothing was changed; an administrator can do it for you.");
     if (isUnreachable(error))

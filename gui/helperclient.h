@@ -45,6 +45,10 @@ public:
     // Asks for the service list now; also happens by itself whenever the helper appears.
     void refresh();
 
+    // What the user asks for (control, logging, remove, create, the log browser's list)
+    // may bring up polkit's password dialog; what the window loads by itself (the
+    // service list, details, a selected service's latest log lines) never does, and
+    // gets errors::interactiveAuthorizationRequired where a password would be needed.
     using Done = std::function<void(const CallResult &)>;
     // One call per service, like svc with several directories; `done` gets the first refusal.
     void control(const QStringList &names, const QString &command, Done done);
@@ -77,6 +81,9 @@ signals:
 private:
     struct OpenAllJob;
     void openMoreLogs(const std::shared_ptr<OpenAllJob> &job);
+    // A call of the helper's method that allows interactive authorization (the D-Bus
+    // header flag): the generated proxy's calls do not.
+    QDBusPendingCall askingCall(const QString &method, const QVariantList &arguments);
     void setConnected(bool connected);
     void setPresence(Presence presence);
     // After a failed call: asks the bus whether it could start the helper at all.

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "detailspane.h"
+#include "errors.h"
 #include "errortext.h"
 #include "logbrowser.h"
 #include "logline.h"
@@ -514,7 +515,12 @@ void MainWindow::loadLogTail(const QString &name)
             return;
         }
         if (!r.ok() || fd < 0) {
-            m_details->setLogTail({}, r.ok() ? QString() : ErrorText::describe(r.error));
+            // Selecting a row never brings up a password dialog: the log browser asks.
+            if (r.error.name() == QLatin1String(errors::interactiveAuthorizationRequired))
+                m_details->setLogTail({}, tr("Reading this service's log needs an administrator's password. "
+                                             "Open the log browser to enter it."), true);
+            else
+                m_details->setLogTail({}, r.ok() ? QString() : ErrorText::describe(r.error));
             return;
         }
         // Only the end matters here; the log browser reads the rest.

@@ -129,12 +129,16 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
     QDBusMessage call = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.PolicyKit1"), QStringLiteral("/org/freedesktop/PolicyKit1/Authority"),
         QStringLiteral("org.freedesktop.PolicyKit1.Authority"), QStringLiteral("CheckAuthorization"));
+    // A password dialog only where the caller allows one (the D-Bus header flag
+    // ALLOW_INTERACTIVE_AUTHORIZATION): an app sets it for what its user has just
+    // asked for, not for what it loads by itself, such as a selected row's log.
+    const bool interactive = message.isInteractiveAuthorizationAllowed();
     call << QVariant::fromValue(subject) << action << QVariant::fromValue(QMap<QString, QString>{})
-         << allowUserInteraction << QString();
+         << (interactive ? allowUserInteraction : 0u) << QString();
     // An authentication dialog may be open for a while: wait as long as polkit does.
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 5 * 60 * 1000), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this,
-            [this, message, action, uid, granted = std::move(granted)](QDBusPendingCallWatcher *w) {
+            [this, message, action, uid, interactive, granted = std::move(granted)](QDBusPendingCallWatcher *w) {
                 w->deleteLater();
                 settle(message.service(), uid);
                 QDBusPendingReply<PolkitResult> reply = *w;
@@ -148,6 +152,10 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
                     if (result.details.value(QStringLiteral("polkit.dismissed")) == QLatin1String("true"))
                         m_bus.send(message.createErrorReply(QLatin1String(errors::cancelled),
                                                             QStringLiteral("authentication for %1 was cancelled").arg(action)));
+                    else if (result.challenge && !interactive)
+                        m_bus.send(message.createErrorReply(
+                            QLatin1String(errors::interactiveAuthorizationRequired),
+                            QStringLiteral("%1 needs authentication: call again with interactive authorization allowed").arg(action)));
                     else
                         refuse(message, QStringLiteral("not authorized for %1").arg(action));
                     return;

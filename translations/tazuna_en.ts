@@ -79,6 +79,10 @@
         <source>Authentication was cancelled, so nothing was done. Try again to be asked once more.</source>
         <translation>Authentication was cancelled, so nothing was done. Try again to be asked once more.</translation>
     </message>
+    <message>
+        <source>This needs an administrator&apos;s password, which Tazuna asks for only when you do it yourself.</source>
+        <translation>This needs an administrator&apos;s password, which Tazuna asks for only when you do it yourself.</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>
@@ -789,6 +793,10 @@ file: %2</translation>
     <message>
         <source>Removed %1; its log files were kept in %2.</source>
         <translation>Removed %1; its log files were kept in %2.</translation>
+    </message>
+    <message>
+        <source>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</source>
+        <translation>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</translation>
     </message>
 </context>
 <context>

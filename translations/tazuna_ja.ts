@@ -79,6 +79,10 @@
         <source>Authentication was cancelled, so nothing was done. Try again to be asked once more.</source>
         <translation>認証がキャンセルされたため、何も実行していません。もう一度操作すると、改めてパスワードを尋ねます。</translation>
     </message>
+    <message>
+        <source>This needs an administrator&apos;s password, which Tazuna asks for only when you do it yourself.</source>
+        <translation>この操作には管理者のパスワードが必要です。Tazuna がパスワードを尋ねるのは、あなた自身が操作したときだけです。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceWizard</name>
@@ -784,6 +788,10 @@ file: %2</source>
     <message>
         <source>Removed %1; its log files were kept in %2.</source>
         <translation>%1 を削除しました。ログファイルは %2 に残してあります。</translation>
+    </message>
+    <message>
+        <source>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</source>
+        <translation>このサービスのログを読むには管理者のパスワードが必要です。ログブラウザーを開くと入力できます。</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,9 @@ inline constexpr const char *notAuthorized = "org.tazuna.Helper1.Error.NotAuthor
 // The caller was asked to authenticate and dismissed polkit's dialog: not a refusal
 // by policy, and asking again may succeed.
 inline constexpr const char *cancelled = "org.tazuna.Helper1.Error.Cancelled";
+// The D-Bus specification's own name: polkit would ask for a password, and the call
+// did not allow that (its header lacks ALLOW_INTERACTIVE_AUTHORIZATION).
+inline constexpr const char *interactiveAuthorizationRequired = "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired";
 inline constexpr const char *noSuchService = "org.tazuna.Helper1.Error.NoSuchService";
 inline constexpr const char *invalidName = "org.tazuna.Helper1.Error.InvalidName";
 inline constexpr const char *invalidParameter = "org.tazuna.Helper1.Error.InvalidParameter";

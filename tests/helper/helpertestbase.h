@@ -26,17 +26,20 @@
 
 namespace tz::test {
 
-// tzalice may do anything (a rule says yes). tzbob is a desktop user in an active
-// session under the shipped policy: the "-own" actions without asking, the others
-// only after an administrator's password (refused when no authentication agent of
-// his can ask for it). Anyone else: no.
+// tzalice may do anything (a rule says yes), tzbob only the "-own" actions. tzcarol
+// is a desktop user in an active session under the shipped policy: the "-own"
+// actions without asking, the others after an administrator's password (which
+// needs a call that allows interactive authorization and an authentication agent
+// of hers to ask it). Anyone else: no.
 inline const char *testRules = R"JS(
 polkit.addRule(function(action, subject) {
     if (action.id.indexOf("org.tazuna.") != 0)
         return polkit.Result.NOT_HANDLED;
     if (subject.user == "tzalice")
         return polkit.Result.YES;
-    if (subject.user == "tzbob")
+    if (subject.user == "tzbob" && /-own$/.test(action.id))
+        return polkit.Result.YES;
+    if (subject.user == "tzcarol")
         return /-own$/.test(action.id) ? polkit.Result.YES : polkit.Result.AUTH_ADMIN_KEEP;
     return polkit.Result.NO;
 });
@@ -48,9 +51,11 @@ struct HelperFixture {
     QString scanDir;
     TestUser alice;
     TestUser bob;
+    TestUser carol;
     std::unique_ptr<HelperProxy> root;
     std::unique_ptr<HelperProxy> asAlice;
     std::unique_ptr<HelperProxy> asBob;
+    std::unique_ptr<HelperProxy> asCarol;
 
     // With fakePolkit the bus lets root own polkit's name and no polkitd starts:
     // the test provides the authority.
@@ -59,6 +64,7 @@ struct HelperFixture {
         tz::registerIpcTypes();
         alice = ensureUser(QStringLiteral("tzalice"));
         bob = ensureUser(QStringLiteral("tzbob"));
+        carol = ensureUser(QStringLiteral("tzcarol"));
         ::chmod(QFile::encodeName(scanParent.path()).constData(), 0755);
         scanDir = scanParent.filePath(QStringLiteral("service"));
         if (!harness.startBus(fakePolkit) || (!fakePolkit && !harness.startPolkit(QLatin1String(testRules)))
@@ -67,7 +73,8 @@ struct HelperFixture {
         root = proxyFor(0, 0, QStringLiteral("root"));
         asAlice = proxyFor(alice.uid, alice.gid, QStringLiteral("alice"));
         asBob = proxyFor(bob.uid, bob.gid, QStringLiteral("bob"));
-        return root->isValid() && asAlice->isValid() && asBob->isValid();
+        asCarol = proxyFor(carol.uid, carol.gid, QStringLiteral("carol"));
+        return root->isValid() && asAlice->isValid() && asBob->isValid() && asCarol->isValid();
     }
 
     std::unique_ptr<HelperProxy> proxyFor(uid_t uid, gid_t gid, const QString &name)
@@ -145,6 +152,16 @@ public:
 };
 
 // Waits for a pending call and returns its error name ("" on success).
+// A call as an app makes it for what its user has just asked: it allows polkit's
+// password dialog (the D-Bus header flag), which the generated proxy's calls do not.
+inline QDBusPendingCall askingCall(HelperProxy &proxy, const QString &method, const QVariantList &arguments)
+{
+    QDBusMessage call = QDBusMessage::createMethodCall(proxy.service(), proxy.path(), proxy.interface(), method);
+    call.setArguments(arguments);
+    call.setInteractiveAuthorizationAllowed(true);
+    return proxy.connection().asyncCall(call, proxy.timeout());
+}
+
 template <class... T>
 QString errorOf(QDBusPendingReply<T...> reply)
 {

@@ -71,7 +71,7 @@ class TestFakePolkit : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void asksForTheCallersBusNameWithInteraction();
+    void asksForTheCallersBusNameAndInteractionAsAllowed();
     void slowPolkitDoesNotBlockTheHelper();
     void deniedMeansNotAuthorized();
     void missingPolkitMeansNotAuthorized();
@@ -113,7 +113,7 @@ void TestFakePolkit::cleanupTestCase()
     f.reset();
 }
 
-void TestFakePolkit::asksForTheCallersBusNameWithInteraction()
+void TestFakePolkit::asksForTheCallersBusNameAndInteractionAsAllowed()
 {
     QCOMPARE(errorOf(f->asAlice->Control(QStringLiteral("svc"), QStringLiteral("hup"))), QString());
     QTRY_COMPARE(m_fake->asked.size(), 1);
@@ -121,7 +121,11 @@ void TestFakePolkit::asksForTheCallersBusNameWithInteraction()
     QCOMPARE(a.subjectKind, QStringLiteral("system-bus-name"));
     QCOMPARE(a.subjectName, f->asAlice->connection().baseService());
     QCOMPARE(a.action, QStringLiteral("org.tazuna.control")); // root made it: not alice's own
-    QCOMPARE(a.flags, 1u); // AllowUserInteraction
+    QCOMPARE(a.flags, 0u); // the call did not allow a password dialog
+    // One that allows it (ALLOW_INTERACTIVE_AUTHORIZATION): AllowUserInteraction.
+    QCOMPARE(errorOf(QDBusPendingReply<>(askingCall(*f->asAlice, QStringLiteral("Control"), {QStringLiteral("svc"), QStringLiteral("hup")}))), QString());
+    QTRY_COMPARE(m_fake->asked.size(), 2);
+    QCOMPARE(m_fake->asked.at(1).flags, 1u);
 }
 
 void TestFakePolkit::slowPolkitDoesNotBlockTheHelper()

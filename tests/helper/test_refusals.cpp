@@ -137,23 +137,31 @@ void TestRefusals::ownServicesNeedNoAdmin()
 
 void TestRefusals::dismissedDialogIsCancelledNotRefused()
 {
-    // bob's restart of alice's service needs an administrator's password: with an
-    // agent of his that closes the dialog, the answer is Cancelled, and nothing ran.
+    // carol's restart of alice's service needs an administrator's password.
     const quint32 pid = f->find(QStringLiteral("steady"))->pid;
     DismissingAgent agent;
     QString why;
     QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("agent")), &why), qPrintable(why));
-    QDBusPendingReply<> restart = f->asBob->Control(QStringLiteral("steady"), QStringLiteral("restart"));
+    // A call that does not allow a dialog gets the D-Bus error that says so, and
+    // nobody is asked.
+    QCOMPARE(errorOf(f->asCarol->Control(QStringLiteral("steady"), QStringLiteral("restart"))),
+             QLatin1String(errors::interactiveAuthorizationRequired));
+    QCOMPARE(errorOf(f->asCarol->OpenLog(QStringLiteral("steady"), QStringLiteral("current"))),
+             QLatin1String(errors::interactiveAuthorizationRequired));
+    QVERIFY(agent.dismissedActions().isEmpty());
+    // One that allows it: her agent closes the dialog, and the answer is Cancelled.
+    QDBusPendingReply<> restart = askingCall(*f->asCarol, QStringLiteral("Control"), {QStringLiteral("steady"), QStringLiteral("restart")});
     QTRY_VERIFY_WITH_TIMEOUT(restart.isFinished(), 30000); // the loop runs: the agent answers through it
     QCOMPARE(restart.error().name(), QLatin1String(errors::cancelled));
     QCOMPARE(agent.dismissedActions(), QStringList{QStringLiteral("org.tazuna.control")});
-    QDBusPendingReply<LogFileInfoList> logs = f->asBob->ListLogs(QStringLiteral("steady"));
+    QDBusPendingReply<LogFileInfoList> logs = askingCall(*f->asCarol, QStringLiteral("ListLogs"), {QStringLiteral("steady")});
     QTRY_VERIFY_WITH_TIMEOUT(logs.isFinished(), 30000);
     QCOMPARE(logs.error().name(), QLatin1String(errors::cancelled));
     QCOMPARE(agent.dismissedActions().size(), 2);
-    // Without an agent nobody can be asked: a refusal as before.
+    // Without an agent nobody can be asked: a refusal.
     agent.unregister();
-    QCOMPARE(errorOf(f->asBob->Control(QStringLiteral("steady"), QStringLiteral("restart"))), QLatin1String(errors::notAuthorized));
+    QDBusPendingReply<> again = askingCall(*f->asCarol, QStringLiteral("Control"), {QStringLiteral("steady"), QStringLiteral("restart")});
+    QCOMPARE(errorOf(again), QLatin1String(errors::notAuthorized));
     QCOMPARE(agent.dismissedActions().size(), 2);
     QCOMPARE(f->find(QStringLiteral("steady"))->pid, pid);
 }
