@@ -83,8 +83,7 @@ void Authorizer::authorize(const QDBusMessage &message, ActionChooser chooseActi
 {
     const QString caller = message.service();
     if (m_maxPending && m_pendingByCaller.value(caller) >= m_maxPending) {
-        m_bus.send(message.createErrorReply(QLatin1String(errors::limitExceeded),
-                                            QStringLiteral("too many calls waiting for authorization; try again later")));
+        refuse(message, errors::limitExceeded, QStringLiteral("too many calls waiting for authorization; try again later"));
         return;
     }
     ++m_pendingByCaller[caller];
@@ -100,14 +99,14 @@ void Authorizer::authorize(const QDBusMessage &message, ActionChooser chooseActi
                 QDBusPendingReply<uint> reply = *w;
                 if (reply.isError()) {
                     settle(message.service(), 0);
-                    refuse(message, QStringLiteral("the caller's user could not be determined"));
+                    refuse(message, errors::notAuthorized, QStringLiteral("the caller's user could not be determined"));
                     return;
                 }
                 const uint uid = reply.value();
                 if (uid != 0 && m_maxPending && m_pendingByUser.value(uid) >= 4 * m_maxPending) {
                     settle(message.service(), 0);
-                    m_bus.send(message.createErrorReply(QLatin1String(errors::limitExceeded),
-                                                        QStringLiteral("too many calls of this user waiting for authorization; try again later")));
+                    refuse(message, errors::limitExceeded,
+                           QStringLiteral("too many calls of this user waiting for authorization; try again later"));
                     return;
                 }
                 const QString action = chooseAction(uid);
@@ -143,21 +142,19 @@ void Authorizer::check(const QDBusMessage &message, const QString &action, uint 
                 settle(message.service(), uid);
                 QDBusPendingReply<PolkitResult> reply = *w;
                 if (reply.isError()) {
-                    refuse(message, QStringLiteral("polkit could not be asked (%1)").arg(reply.error().message()));
+                    refuse(message, errors::notAuthorized, QStringLiteral("polkit could not be asked (%1)").arg(reply.error().message()));
                     return;
                 }
                 const PolkitResult result = reply.value();
                 if (!result.authorized) {
                     // polkit's detail for a user who closed the password dialog.
                     if (result.details.value(QStringLiteral("polkit.dismissed")) == QLatin1String("true"))
-                        m_bus.send(message.createErrorReply(QLatin1String(errors::cancelled),
-                                                            QStringLiteral("authentication for %1 was cancelled").arg(action)));
+                        refuse(message, errors::cancelled, QStringLiteral("authentication for %1 was cancelled").arg(action));
                     else if (result.challenge && !interactive)
-                        m_bus.send(message.createErrorReply(
-                            QLatin1String(errors::interactiveAuthorizationRequired),
-                            QStringLiteral("%1 needs authentication: call again with interactive authorization allowed").arg(action)));
+                        refuse(message, errors::interactiveAuthorizationRequired,
+                               QStringLiteral("%1 needs authentication: call again with interactive authorization allowed").arg(action));
                     else
-                        refuse(message, QStringLiteral("not authorized for %1").arg(action));
+                        refuse(message, errors::notAuthorized, QStringLiteral("not authorized for %1").arg(action));
                     return;
                 }
                 granted(uid);
@@ -174,9 +171,9 @@ void Authorizer::settle(const QString &caller, uint uid)
         m_pendingByUser.erase(it);
 }
 
-void Authorizer::refuse(const QDBusMessage &message, const QString &why)
+void Authorizer::refuse(const QDBusMessage &message, const char *error, const QString &why)
 {
-    m_bus.send(message.createErrorReply(QLatin1String(errors::notAuthorized), why));
+    m_bus.send(message.createErrorReply(QLatin1String(error), why));
 }
 
 } // namespace tz

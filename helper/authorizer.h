@@ -30,7 +30,8 @@ public:
 private:
     void check(const QDBusMessage &message, const QString &action, uint uid,
                std::function<void(uint callerUid)> granted);
-    void refuse(const QDBusMessage &message, const QString &why);
+    // Answers message with the named error (errors::) and why, in English.
+    void refuse(const QDBusMessage &message, const char *error, const QString &why);
     void settle(const QString &caller, uint uid);
 
     QDBusConnection m_bus;
