@@ -50,13 +50,6 @@ const bool sigchldBlocked = [] {
     return pthread_sigmask(SIG_BLOCK, &chld, nullptr) == 0;
 }();
 
-QString fdTarget(pid_t pid, int fd)
-{
-    char buf[256];
-    const ssize_t n = ::readlink(QStringLiteral("/proc/%1/fd/%2").arg(pid).arg(fd).toLocal8Bit().constData(), buf, sizeof buf);
-    return n > 0 ? QString::fromLocal8Bit(buf, n) : QString();
-}
-
 pid_t parentOf(pid_t pid)
 {
     const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));

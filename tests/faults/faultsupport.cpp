@@ -250,26 +250,13 @@ void ProducerTree::killSvscan(int sig)
     m_svscan->waitForFinished(5000);
 }
 
-namespace {
-
-// What a process's descriptor refers to, e.g. "pipe:[1234]"; empty if none.
-QByteArray fdTarget(qint64 pid, int fd)
-{
-    char target[64];
-    const QByteArray link = QStringLiteral("/proc/%1/fd/%2").arg(pid).arg(fd).toLatin1();
-    const ssize_t n = ::readlink(link.constData(), target, sizeof target);
-    return n > 0 ? QByteArray(target, n) : QByteArray();
-}
-
-} // namespace
-
 bool ProducerTree::svscanHoldsPipe() const
 {
     const int producer = producerPid();
     if (!producer || !m_svscan || m_svscan->state() != QProcess::Running)
         return false;
-    const QByteArray pipe = fdTarget(producer, 1);
-    if (!pipe.startsWith("pipe:"))
+    const QString pipe = fdTarget(producer, 1);
+    if (!pipe.startsWith(QLatin1String("pipe:")))
         return false;
     const qint64 svscan = m_svscan->processId();
     const QStringList fds = QDir(QStringLiteral("/proc/%1/fd").arg(svscan)).entryList(QDir::Files | QDir::System);

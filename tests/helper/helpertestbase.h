@@ -151,7 +151,6 @@ public:
     }
 };
 
-// Waits for a pending call and returns its error name ("" on success).
 // A call as an app makes it for what its user has just asked: it allows polkit's
 // password dialog (the D-Bus header flag), which the generated proxy's calls do not.
 inline QDBusPendingCall askingCall(HelperProxy &proxy, const QString &method, const QVariantList &arguments)
@@ -162,6 +161,7 @@ inline QDBusPendingCall askingCall(HelperProxy &proxy, const QString &method, co
     return proxy.connection().asyncCall(call, proxy.timeout());
 }
 
+// Waits for a pending call and returns its error name ("" on success).
 template <class... T>
 QString errorOf(QDBusPendingReply<T...> reply)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The dismissing polkit agent: RegisterAuthenticationAgent for this process, Cancelled for each BeginAuthentication.
-#include "polkitagent.h"
+// The engine's header before any Qt one: its diagnostics' emit() would meet Qt's emit macro.
+#include "supervisor.h"
 
-#include "testsupport.h"
+#include "polkitagent.h"
 
 #include <QDBusArgument>
 #include <QDBusMessage>
@@ -26,16 +27,15 @@ QDBusMessage authorityCall(const QString &method)
 }
 
 // polkit's unix-process subject for this process, (sa{sv}): polkit tells processes
-// apart by pid and start time (field 22 of /proc/self/stat).
+// apart by pid and start time, in clock ticks since boot as supervise records it.
 QVariant thisProcess()
 {
-    const QByteArray stat = readFile(QStringLiteral("/proc/self/stat"));
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    const auto facts = tz::processFacts(::getpid());
     QDBusArgument subject;
     subject.beginStructure();
     subject << QStringLiteral("unix-process")
             << QVariantMap{{QStringLiteral("pid"), QVariant::fromValue(quint32(::getpid()))},
-                           {QStringLiteral("start-time"), QVariant::fromValue(fields.value(19).toULongLong())}};
+                           {QStringLiteral("start-time"), QVariant::fromValue(quint64(facts ? facts->startTicks : 0))}};
     subject.endStructure();
     return QVariant::fromValue(subject);
 }

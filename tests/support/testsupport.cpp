@@ -94,6 +94,14 @@ QByteArray readFile(const QString &path)
     return f.readAll();
 }
 
+QString fdTarget(qint64 pid, int fd)
+{
+    char target[256];
+    const QByteArray link = QStringLiteral("/proc/%1/fd/%2").arg(pid).arg(fd).toLocal8Bit();
+    const ssize_t n = ::readlink(link.constData(), target, sizeof target);
+    return n > 0 ? QString::fromLocal8Bit(target, n) : QString();
+}
+
 quint32 superviseStatusPid(const QString &serviceDir)
 {
     const QByteArray bytes = readFile(serviceDir + QStringLiteral("/supervise/status"));

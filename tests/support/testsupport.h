@@ -47,6 +47,8 @@ ProcessResult runShell(const QString &script, const RunOptions &options = {});
 bool waitFor(const std::function<bool()> &cond, int timeoutMs = 10000);
 
 QByteArray readFile(const QString &path);
+// What a process's descriptor refers to ("pipe:[1234]", a path); "" when it has none.
+QString fdTarget(qint64 pid, int fd);
 void writeFile(const QString &path, const QByteArray &content, int mode = 0644);
 
 // The pid that serviceDir/supervise/status names: 0 when ./run is down or the
