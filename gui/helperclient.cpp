@@ -2,6 +2,7 @@
 // HelperClient: asynchronous calls through the generated proxy and the helper's presence.
 #include "helperclient.h"
 
+#include "askingcall.h"
 #include "errors.h"
 #include "helper1proxy.h"
 #include "names.h"
@@ -165,22 +166,22 @@ void HelperClient::forEach(const QStringList &names, const std::function<QDBusPe
 
 void HelperClient::control(const QStringList &names, const QString &command, Done done)
 {
-    forEach(names, [this, command](const QString &n) { return askingCall(QStringLiteral("Control"), {n, command}); }, std::move(done));
+    forEach(names, [this, command](const QString &n) { return askingCall(*m_proxy, QStringLiteral("Control"), {n, command}); }, std::move(done));
 }
 
 void HelperClient::setLogging(const QStringList &names, bool enabled, Done done)
 {
-    forEach(names, [this, enabled](const QString &n) { return askingCall(QStringLiteral("SetLogging"), {n, enabled}); }, std::move(done));
+    forEach(names, [this, enabled](const QString &n) { return askingCall(*m_proxy, QStringLiteral("SetLogging"), {n, enabled}); }, std::move(done));
 }
 
 void HelperClient::remove(const QStringList &names, bool deleteLogs, Done done)
 {
-    forEach(names, [this, deleteLogs](const QString &n) { return askingCall(QStringLiteral("Remove"), {n, deleteLogs}); }, std::move(done));
+    forEach(names, [this, deleteLogs](const QString &n) { return askingCall(*m_proxy, QStringLiteral("Remove"), {n, deleteLogs}); }, std::move(done));
 }
 
 void HelperClient::create(const QString &templateId, const QString &name, const ParameterMap &parameters, Done done)
 {
-    watch(askingCall(QStringLiteral("Create"), {templateId, name, QVariant::fromValue(parameters)}), [done = std::move(done)](const QDBusPendingCall &c) {
+    watch(askingCall(*m_proxy, QStringLiteral("Create"), {templateId, name, QVariant::fromValue(parameters)}), [done = std::move(done)](const QDBusPendingCall &c) {
         done(CallResult{c.isError() ? c.error() : QDBusError()});
     });
 }
@@ -213,18 +214,10 @@ void HelperClient::templates(std::function<void(const CallResult &, const Templa
     });
 }
 
-QDBusPendingCall HelperClient::askingCall(const QString &method, const QVariantList &arguments)
-{
-    QDBusMessage call = QDBusMessage::createMethodCall(m_proxy->service(), m_proxy->path(), m_proxy->interface(), method);
-    call.setArguments(arguments);
-    call.setInteractiveAuthorizationAllowed(true);
-    return m_bus.asyncCall(call, m_proxy->timeout());
-}
-
 void HelperClient::logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done)
 {
     // Asked for by the user (the log browser): may bring up polkit's dialog.
-    watch(askingCall(QStringLiteral("ListLogs"), {name}), [done = std::move(done)](const QDBusPendingCall &c) {
+    watch(askingCall(*m_proxy, QStringLiteral("ListLogs"), {name}), [done = std::move(done)](const QDBusPendingCall &c) {
         QDBusPendingReply<LogFileInfoList> reply = c;
         done(CallResult{reply.isError() ? reply.error() : QDBusError()}, reply.isError() ? LogFileInfoList{} : reply.value());
     });

@@ -81,9 +81,6 @@ signals:
 private:
     struct OpenAllJob;
     void openMoreLogs(const std::shared_ptr<OpenAllJob> &job);
-    // A call of the helper's method that allows interactive authorization (the D-Bus
-    // header flag): the generated proxy's calls do not.
-    QDBusPendingCall askingCall(const QString &method, const QVariantList &arguments);
     void setConnected(bool connected);
     void setPresence(Presence presence);
     // After a failed call: asks the bus whether it could start the helper at all.

@@ -314,14 +314,10 @@ void TestAttacks::ownAuthorizationReachesNoOtherService()
     // writes the same status again through status.new and a rename, as 0.76 does
     // for every command. Wait for that rename (a new inode), so that the snapshot
     // does not meet the passing status.new.
-    const QByteArray bobsStatus = QFile::encodeName(f->path(QStringLiteral("bobs/supervise/status")));
-    const auto statusInode = [&] {
-        struct stat st {};
-        return ::stat(bobsStatus.constData(), &st) == 0 ? st.st_ino : ino_t(0);
-    };
-    const ino_t statusBefore = statusInode();
+    const QString bobsStatus = f->path(QStringLiteral("bobs/supervise/status"));
+    const ino_t statusBefore = inodeOf(bobsStatus);
     QCOMPARE(errorOf(f->asBob->Control(QStringLiteral("bobs"), QStringLiteral("continue"))), QString());
-    QVERIFY(waitFor([&] { return statusInode() != statusBefore; }));
+    QVERIFY(waitFor([&] { return inodeOf(bobsStatus) != statusBefore; }));
     qInfo("attack cross-user: %d calls, all refused", tried);
     verifyUnchanged(was, "cross-user");
 }

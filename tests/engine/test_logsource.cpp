@@ -39,11 +39,7 @@ int unread(int fd)
 
 qint64 sizeOf(const QString &path) { return QFileInfo(path).size(); }
 
-ino_t inodeOf(const QString &path)
-{
-    struct stat st{};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
-}
+using tz::test::inodeOf;
 
 // A log directory "main" in a fresh folder and a pipe into it, as a logger finds them.
 struct JournalSetup {

@@ -2,6 +2,7 @@
 // What every helper test sets up: users, the bus, polkit with test rules, a scan directory and the helper.
 #pragma once
 
+#include "askingcall.h"
 #include "dbusharness.h"
 #include "errors.h"
 #include "helper1proxy.h"
@@ -150,16 +151,6 @@ public:
         proxy->connection().interface()->isServiceRegistered(proxy->service());
     }
 };
-
-// A call as an app makes it for what its user has just asked: it allows polkit's
-// password dialog (the D-Bus header flag), which the generated proxy's calls do not.
-inline QDBusPendingCall askingCall(HelperProxy &proxy, const QString &method, const QVariantList &arguments)
-{
-    QDBusMessage call = QDBusMessage::createMethodCall(proxy.service(), proxy.path(), proxy.interface(), method);
-    call.setArguments(arguments);
-    call.setInteractiveAuthorizationAllowed(true);
-    return proxy.connection().asyncCall(call, proxy.timeout());
-}
 
 // Waits for a pending call and returns its error name ("" on success).
 template <class... T>

@@ -94,6 +94,12 @@ QByteArray readFile(const QString &path)
     return f.readAll();
 }
 
+ino_t inodeOf(const QString &path)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
+}
+
 QString fdTarget(qint64 pid, int fd)
 {
     char target[256];

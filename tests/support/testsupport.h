@@ -47,6 +47,10 @@ ProcessResult runShell(const QString &script, const RunOptions &options = {});
 bool waitFor(const std::function<bool()> &cond, int timeoutMs = 10000);
 
 QByteArray readFile(const QString &path);
+// The inode of path (symbolic links followed), 0 when there is none: a file
+// renamed over it, as supervise does with status and multilog with current, has
+// another.
+ino_t inodeOf(const QString &path);
 // What a process's descriptor refers to ("pipe:[1234]", a path); "" when it has none.
 QString fdTarget(qint64 pid, int fd);
 void writeFile(const QString &path, const QByteArray &content, int mode = 0644);
