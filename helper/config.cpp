@@ -34,14 +34,15 @@ QString loadConfigFile(const QString &path, HelperConfig &config)
         else if (key == QLatin1String("svscan-log"))
             config.svscanLog = value;
         else if (key == QLatin1String("max-services-per-user") || key == QLatin1String("max-open-log-per-second")
-                 || key == QLatin1String("max-pending-authorizations")) {
+                 || key == QLatin1String("max-pending-authorizations") || key == QLatin1String("log-grant-seconds")) {
             bool ok = false;
             const uint n = value.toUInt(&ok);
             if (!ok || n > 1000000)
                 return QStringLiteral("%1:%2: %3 expects a whole number from 0 to 1000000").arg(path).arg(lineNo).arg(key);
-            (key == QLatin1String("max-services-per-user")     ? config.maxServicesPerUser
-             : key == QLatin1String("max-open-log-per-second") ? config.maxOpenLogPerSecond
-                                                               : config.maxPendingAuthorizations) = n;
+            (key == QLatin1String("max-services-per-user")        ? config.maxServicesPerUser
+             : key == QLatin1String("max-open-log-per-second")    ? config.maxOpenLogPerSecond
+             : key == QLatin1String("max-pending-authorizations") ? config.maxPendingAuthorizations
+                                                                  : config.logGrantSeconds) = n;
         } else
             return QStringLiteral("%1:%2: unknown key %3").arg(path).arg(lineNo).arg(key);
     }

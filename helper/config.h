@@ -18,6 +18,7 @@ struct HelperConfig {
     uint maxServicesPerUser = 32;       // services a non-root user may own
     uint maxOpenLogPerSecond = 32;      // OpenLog calls per caller (bus name) and per user
     uint maxPendingAuthorizations = 8;  // polkit checks under way per caller and 4x per user
+    uint logGrantSeconds = 120;         // how long one allowed ListLogs lets its caller open the files it listed
 };
 
 // Reads "key = value" lines (# starts a comment) into config. Unknown keys and

@@ -31,6 +31,7 @@
 #include <pwd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 namespace tz {
@@ -361,7 +362,7 @@ std::vector<QByteArray> entriesStartingWith(int dirFd, const char *prefix)
 } // namespace
 
 Helper::Helper(HelperConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir), m_openLogBound(m_config.maxOpenLogPerSecond)
+    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir), m_openLogBound(m_config.maxOpenLogPerSecond), m_logGrants(m_config.logGrantSeconds)
 {
 }
 
@@ -780,12 +781,24 @@ LogFileInfoList Helper::ListLogs(const QString &name)
 {
     if (!checkService(name, false))
         return {};
-    authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name](const QDBusMessage &m) {
-        auto files = m_tree.listLogs(name);
-        if (!files.ok())
-            return replyError(m, files.refusal());
-        QDBusConnection::systemBus().send(m.createReply(QVariant::fromValue(files.value())));
-    });
+    setDelayedReply(true);
+    const QDBusMessage msg = message();
+    m_auth->authorize(
+        msg, [this, name](uint uid) { return readLogsAction(name, uid); },
+        [this, msg, name](uint uid) {
+            // The directory first: a grant must name the one whose files were listed.
+            const auto dir = serviceDirectory(name);
+            auto files = m_tree.listLogs(name);
+            if (!files.ok())
+                return replyError(msg, files.refusal());
+            if (dir) {
+                QSet<QString> names;
+                for (const LogFileInfo &f : files.value())
+                    names.insert(f.name);
+                m_logGrants.grant(msg.service(), name, *dir, uid, std::move(names));
+            }
+            QDBusConnection::systemBus().send(msg.createReply(QVariant::fromValue(files.value())));
+        });
     return {};
 }
 
@@ -799,20 +812,45 @@ QDBusUnixFileDescriptor Helper::OpenLog(const QString &name, const QString &file
         return {};
     setDelayedReply(true);
     const QDBusMessage msg = message();
+    if (const auto dir = serviceDirectory(name)) {
+        if (const auto uid = m_logGrants.find(msg.service(), name, *dir, file)) {
+            sendLog(msg, name, file, *uid);
+            return {};
+        }
+    }
     m_auth->authorize(
-        msg, [this, name](uint uid) { return QLatin1String(ownedBy(name, uid) ? actions::readLogsOwn : actions::readLogs); },
-        [this, msg, name, file](uint uid) {
-            // Per user too: more connections of one user get no more descriptors.
-            if (uid != 0 && !m_openLogBound.take(QStringLiteral("uid %1").arg(uid)))
-                return replyError(msg, {errors::limitExceeded, QStringLiteral("too many log files opened in the last second; try again later")});
-            auto fd = m_tree.openLog(name, file);
-            if (!fd.ok())
-                return replyError(msg, fd.refusal());
-            const QDBusUnixFileDescriptor passed(fd.value()); // duplicates it
-            ::close(fd.value());
-            QDBusConnection::systemBus().send(msg.createReply(QVariant::fromValue(passed)));
-        });
+        msg, [this, name](uint uid) { return readLogsAction(name, uid); },
+        [this, msg, name, file](uint uid) { sendLog(msg, name, file, uid); });
     return {};
+}
+
+QString Helper::readLogsAction(const QString &name, uint uid) const
+{
+    return QLatin1String(ownedBy(name, uid) ? actions::readLogsOwn : actions::readLogs);
+}
+
+std::optional<DirectoryId> Helper::serviceDirectory(const QString &name) const
+{
+    const auto fd = m_tree.openService(name);
+    struct statx st {};
+    if (!fd.ok() || ::statx(fd.value().get(), "", AT_EMPTY_PATH, STATX_INO | STATX_BTIME, &st) != 0)
+        return std::nullopt;
+    const bool born = st.stx_mask & STATX_BTIME;
+    return DirectoryId{makedev(st.stx_dev_major, st.stx_dev_minor), st.stx_ino, born ? st.stx_btime.tv_sec : 0,
+                       born ? st.stx_btime.tv_nsec : 0};
+}
+
+void Helper::sendLog(const QDBusMessage &message, const QString &name, const QString &file, uint uid)
+{
+    // Per user too: more connections of one user get no more descriptors.
+    if (uid != 0 && !m_openLogBound.take(QStringLiteral("uid %1").arg(uid)))
+        return replyError(message, {errors::limitExceeded, QStringLiteral("too many log files opened in the last second; try again later")});
+    auto fd = m_tree.openLog(name, file);
+    if (!fd.ok())
+        return replyError(message, fd.refusal());
+    const QDBusUnixFileDescriptor passed(fd.value()); // duplicates it
+    ::close(fd.value());
+    QDBusConnection::systemBus().send(message.createReply(QVariant::fromValue(passed)));
 }
 
 void Helper::resync()

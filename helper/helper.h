@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config.h"
+#include "loggrants.h"
 #include "ratebound.h"
 #include "servicetree.h"
 #include "templates.h"
@@ -16,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace tz {
 
@@ -80,6 +82,12 @@ private:
     // service name) and then runs work with the delayed message.
     void authorizeFor(const QString &name, const char *action, const char *ownAction,
                       std::function<void(const QDBusMessage &)> work);
+    // What ListLogs and OpenLog ask polkit for.
+    QString readLogsAction(const QString &name, uint uid) const;
+    // The identity of name's directory now; nullopt when it cannot be opened.
+    std::optional<DirectoryId> serviceDirectory(const QString &name) const;
+    // OpenLog's answer once the caller is allowed (by polkit, or by a grant for uid).
+    void sendLog(const QDBusMessage &message, const QString &name, const QString &file, uint uid);
 
     void resync();
     void refreshService(const QString &name);
@@ -127,6 +135,7 @@ private:
     QHash<QString, quint64> m_exitTotals;
     QSet<QString> m_busy; // services in the middle of a remove or logging change
     RateBound m_openLogBound; // per caller (bus name) and per user ("uid N")
+    LogGrants m_logGrants;    // what allowed ListLogs calls let their callers open
 };
 
 } // namespace tz

@@ -372,7 +372,7 @@ void TestApp::denialAndCancelAreCalmMessages()
     // carol's rule asks for an administrator's password, and her authentication
     // agent closes every dialog. Selecting alice's service asks nothing: its log
     // needs the password, and the pane says where to give it.
-    DismissingAgent agent;
+    TestAgent agent;
     QString why;
     QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("carol-agent")), &why), qPrintable(why));
     HelperClient carol(f->harness.connectAs(f->carol.uid, f->carol.gid, QStringLiteral("carol-app")));
@@ -384,12 +384,12 @@ void TestApp::denialAndCancelAreCalmMessages()
     QTRY_COMPARE_WITH_TIMEOUT(cw.details()->logView()->toPlainText(),
                               QStringLiteral("Reading this service's log needs an administrator's password. Open the log browser to enter it."), 5000);
     QVERIFY(cw.details()->canOpenLog());
-    QVERIFY(agent.dismissedActions().isEmpty());
+    QVERIFY(agent.askedActions().isEmpty());
     // Stop on two services: the dialog comes once, and closing it is said as such.
     cw.selectServices({QStringLiteral("ticker"), QStringLiteral("crasher")});
     cw.action(MainWindow::Act::Stop)->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(cw.messageText(), QStringLiteral("Authentication was cancelled, so nothing was done. Try again to be asked once more."), 10000);
-    QCOMPARE(agent.dismissedActions(), QStringList{QStringLiteral("org.tazuna.control")});
+    QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.control")});
     agent.unregister();
     QCOMPARE(shown(QStringLiteral("ticker"))->state, QStringLiteral("up"));
 }

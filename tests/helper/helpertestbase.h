@@ -31,7 +31,9 @@ namespace tz::test {
 // is a desktop user in an active session under the shipped policy: the "-own"
 // actions without asking, the others after an administrator's password (which
 // needs a call that allows interactive authorization and an authentication agent
-// of hers to ask it). Anyone else: no.
+// of hers to ask it). tzdave is in a session where the shipped policy asks at every
+// call (auth_admin: an inactive or remote one), for his own services too. Anyone
+// else: no.
 inline const char *testRules = R"JS(
 polkit.addRule(function(action, subject) {
     if (action.id.indexOf("org.tazuna.") != 0)
@@ -42,6 +44,8 @@ polkit.addRule(function(action, subject) {
         return polkit.Result.YES;
     if (subject.user == "tzcarol")
         return /-own$/.test(action.id) ? polkit.Result.YES : polkit.Result.AUTH_ADMIN_KEEP;
+    if (subject.user == "tzdave")
+        return polkit.Result.AUTH_ADMIN;
     return polkit.Result.NO;
 });
 )JS";
@@ -53,6 +57,7 @@ struct HelperFixture {
     TestUser alice;
     TestUser bob;
     TestUser carol;
+    TestUser dave;
     std::unique_ptr<HelperProxy> root;
     std::unique_ptr<HelperProxy> asAlice;
     std::unique_ptr<HelperProxy> asBob;
@@ -66,6 +71,7 @@ struct HelperFixture {
         alice = ensureUser(QStringLiteral("tzalice"));
         bob = ensureUser(QStringLiteral("tzbob"));
         carol = ensureUser(QStringLiteral("tzcarol"));
+        dave = ensureUser(QStringLiteral("tzdave"));
         ::chmod(QFile::encodeName(scanParent.path()).constData(), 0755);
         scanDir = scanParent.filePath(QStringLiteral("service"));
         if (!harness.startBus(fakePolkit) || (!fakePolkit && !harness.startPolkit(QLatin1String(testRules)))

@@ -40,6 +40,10 @@ QStringList snapshot(const QString &root)
     return out;
 }
 
+// How long one allowed ListLogs lets its caller open the files it listed: long
+// enough for a loaded machine to remove and create a service within it.
+constexpr int logGrantSeconds = 8;
+
 const QStringList badNames = {
     QStringLiteral("a/b"), QStringLiteral(".."), QStringLiteral("."), QStringLiteral(".hidden"), QStringLiteral("a\nb"),
     QStringLiteral("a\x01" "b"), QStringLiteral("tab\there"), QStringLiteral("del\x7f"), QString(10000, QLatin1Char('x')),
@@ -56,6 +60,7 @@ private Q_SLOTS:
     void unauthorizedUserIsRefusedEverything();
     void ownServicesNeedNoAdmin();
     void dismissedDialogIsCancelledNotRefused();
+    void oneAuthenticationOpensTheFilesItListed();
     void badNamesAreRefused();
     void logPathsStayInsideTheLogDirectory();
     void plantedSymlinksAreNotFollowed();
@@ -68,13 +73,16 @@ private Q_SLOTS:
 private:
     std::unique_ptr<HelperFixture> f;
     QTemporaryDir m_work;
+    QTemporaryDir m_conf;
     QString m_trace;
 };
 
 void TestRefusals::initTestCase()
 {
+    const QString conf = m_conf.filePath(QStringLiteral("helper.conf"));
+    writeFile(conf, QStringLiteral("log-grant-seconds = %1\n").arg(logGrantSeconds).toUtf8());
     f = std::make_unique<HelperFixture>();
-    QVERIFY(f->start());
+    QVERIFY(f->start(false, {QStringLiteral("--config"), conf}));
     ::chmod(QFile::encodeName(m_work.path()).constData(), 0777);
     m_trace = m_work.filePath(QStringLiteral("pwned"));
     QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), QStringLiteral("steady"),
@@ -139,7 +147,7 @@ void TestRefusals::dismissedDialogIsCancelledNotRefused()
 {
     // carol's restart of alice's service needs an administrator's password.
     const quint32 pid = f->find(QStringLiteral("steady"))->pid;
-    DismissingAgent agent;
+    TestAgent agent;
     QString why;
     QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("agent")), &why), qPrintable(why));
     // A call that does not allow a dialog gets the D-Bus error that says so, and
@@ -148,22 +156,100 @@ void TestRefusals::dismissedDialogIsCancelledNotRefused()
              QLatin1String(errors::interactiveAuthorizationRequired));
     QCOMPARE(errorOf(f->asCarol->OpenLog(QStringLiteral("steady"), QStringLiteral("current"))),
              QLatin1String(errors::interactiveAuthorizationRequired));
-    QVERIFY(agent.dismissedActions().isEmpty());
+    QVERIFY(agent.askedActions().isEmpty());
     // One that allows it: her agent closes the dialog, and the answer is Cancelled.
     QDBusPendingReply<> restart = askingCall(*f->asCarol, QStringLiteral("Control"), {QStringLiteral("steady"), QStringLiteral("restart")});
     QTRY_VERIFY_WITH_TIMEOUT(restart.isFinished(), 30000); // the loop runs: the agent answers through it
     QCOMPARE(restart.error().name(), QLatin1String(errors::cancelled));
-    QCOMPARE(agent.dismissedActions(), QStringList{QStringLiteral("org.tazuna.control")});
+    QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.control")});
     QDBusPendingReply<LogFileInfoList> logs = askingCall(*f->asCarol, QStringLiteral("ListLogs"), {QStringLiteral("steady")});
     QTRY_VERIFY_WITH_TIMEOUT(logs.isFinished(), 30000);
     QCOMPARE(logs.error().name(), QLatin1String(errors::cancelled));
-    QCOMPARE(agent.dismissedActions().size(), 2);
+    QCOMPARE(agent.askedActions().size(), 2);
     // Without an agent nobody can be asked: a refusal.
     agent.unregister();
     QDBusPendingReply<> again = askingCall(*f->asCarol, QStringLiteral("Control"), {QStringLiteral("steady"), QStringLiteral("restart")});
     QCOMPARE(errorOf(again), QLatin1String(errors::notAuthorized));
-    QCOMPARE(agent.dismissedActions().size(), 2);
+    QCOMPARE(agent.askedActions().size(), 2);
     QCOMPARE(f->find(QStringLiteral("steady"))->pid, pid);
+}
+
+void TestRefusals::oneAuthenticationOpensTheFilesItListed()
+{
+    // dave's session gets auth_admin: an administrator's password at every call.
+    // His agent gives it (as root), and counts how often it is asked.
+    const QString name = QStringLiteral("granted");
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), name,
+                                     foreground(QStringLiteral("echo first; exec sleep 100000"), QStringLiteral("tzalice")))),
+             QString());
+    const QString logDir = f->path(name + QStringLiteral("/log/main"));
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(logDir + QStringLiteral("/current")).contains("first"), 15000);
+    // An archive beside current: the logger rotates on ALRM.
+    QCOMPARE(QProcess::execute(toolPath(QStringLiteral("svc")), {QStringLiteral("-a"), f->path(name + QStringLiteral("/log"))}), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!QDir(logDir).entryList({QStringLiteral("@*.s")}, QDir::Files).isEmpty(), 10000);
+
+    TestAgent agent(TestAgent::Answer::Authenticate);
+    QString why;
+    QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("dave-agent")), &why), qPrintable(why));
+    auto dave = f->proxyFor(f->dave.uid, f->dave.gid, QStringLiteral("dave"));
+    const QString required = QLatin1String(errors::interactiveAuthorizationRequired);
+    QCOMPARE(errorOf(dave->OpenLog(name, QStringLiteral("current"))), required);
+    QVERIFY(agent.askedActions().isEmpty());
+
+    const auto list = [&] {
+        QDBusPendingReply<LogFileInfoList> files = askingCall(*dave, QStringLiteral("ListLogs"), {name});
+        // The loop runs: the agent answers through it. Unfinished, the callers' checks fail.
+        QTest::qWaitFor([&] { return files.isFinished(); }, 30000);
+        return files;
+    };
+    QDBusPendingReply<LogFileInfoList> files = list();
+    QVERIFY2(!files.isError(), qPrintable(files.error().message() + QLatin1Char(' ') + agent.failure()));
+    QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.read-logs")});
+    QCOMPARE(files.value().size(), 2);
+    // Each listed file opens without a password more, and is the file on disk.
+    for (const LogFileInfo &listed : files.value()) {
+        QDBusPendingReply<QDBusUnixFileDescriptor> fd = dave->OpenLog(name, listed.name);
+        QCOMPARE(errorOf(fd), QString());
+        const QByteArray onDisk = readFile(logDir + QLatin1Char('/') + listed.name);
+        QByteArray read(onDisk.size() + 1, '\0');
+        read.resize(::pread(fd.value().fileDescriptor(), read.data(), static_cast<size_t>(read.size()), 0));
+        QCOMPARE(read, onDisk);
+    }
+    QCOMPARE(agent.askedActions().size(), 1);
+    // Polkit again for what the list did not name, for another connection of his,
+    // and for a new list.
+    QCOMPARE(errorOf(dave->OpenLog(name, QStringLiteral("@400000000000000000000000.s"))), required);
+    QCOMPARE(errorOf(f->proxyFor(f->dave.uid, f->dave.gid, QStringLiteral("dave-too"))->OpenLog(name, QStringLiteral("current"))), required);
+    QCOMPARE(errorOf(dave->ListLogs(name)), required);
+    QCOMPARE(agent.askedActions().size(), 1);
+
+    // A new directory under the name is not the one he was allowed to read. (Were
+    // the grant to pass, the answer would be NoSuchLogFile: the new logger may not
+    // have made current yet.)
+    files = list();
+    QCOMPARE(errorOf(files), QString());
+    QCOMPARE(agent.askedActions().size(), 2);
+    QDeadlineTimer granted(logGrantSeconds * 1000);
+    QCOMPARE(errorOf(f->root->Remove(name, true)), QString());
+    QCOMPARE(errorOf(f->root->Create(QStringLiteral("foreground"), name,
+                                     foreground(QStringLiteral("echo second; exec sleep 100000"), QStringLiteral("tzalice")))),
+             QString());
+    QCOMPARE(errorOf(dave->OpenLog(name, QStringLiteral("current"))), required);
+    QVERIFY2(!granted.hasExpired(), "the remove and create outlasted the grant: the check above proved nothing");
+
+    // And a grant ends: current opens on it at first, and not once it has run out.
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(logDir + QStringLiteral("/current")).contains("second"), 15000);
+    files = list();
+    QCOMPARE(errorOf(files), QString());
+    granted = QDeadlineTimer(logGrantSeconds * 1000);
+    QCOMPARE(agent.askedActions().size(), 3);
+    QCOMPARE(errorOf(dave->OpenLog(name, QStringLiteral("current"))), QString());
+    QVERIFY(!granted.hasExpired());
+    QTest::qWait(static_cast<int>(granted.remainingTime()) + 500);
+    QCOMPARE(errorOf(dave->OpenLog(name, QStringLiteral("current"))), required);
+    QCOMPARE(agent.askedActions().size(), 3);
+    QVERIFY2(agent.failure().isEmpty(), qPrintable(agent.failure()));
+    QCOMPARE(errorOf(f->root->Remove(name, true)), QString());
 }
 
 void TestRefusals::badNamesAreRefused()

@@ -172,6 +172,12 @@ void TestTemplates::configFileIsStrict()
     QCOMPARE(c.scanDir, QStringLiteral("/srv/service"));
     QCOMPARE(c.toolsDir, QStringLiteral("/opt/t"));
     QCOMPARE(c.svscanLog, QStringLiteral("/var/log/svscan.log"));
+    writeFile(path, "log-grant-seconds = 30\nmax-open-log-per-second = 0\n");
+    QCOMPARE(loadConfigFile(path, c), QString());
+    QCOMPARE(c.logGrantSeconds, 30u);
+    QCOMPARE(c.maxOpenLogPerSecond, 0u);
+    writeFile(path, "log-grant-seconds = -1\n");
+    QVERIFY(loadConfigFile(path, c).contains(QLatin1String("log-grant-seconds expects a whole number")));
     writeFile(path, "scan-dirr = /x\n");
     QVERIFY(loadConfigFile(path, c).contains(QLatin1String("unknown key")));
     writeFile(path, "just words\n");

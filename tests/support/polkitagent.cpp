@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The dismissing polkit agent: RegisterAuthenticationAgent for this process, Cancelled for each BeginAuthentication.
+// The test polkit agent: RegisterAuthenticationAgent for this process; each BeginAuthentication cancelled or authenticated.
 // The engine's header before any Qt one: its diagnostics' emit() would meet Qt's emit macro.
 #include "supervisor.h"
 
@@ -17,7 +17,7 @@ namespace tz::test {
 
 namespace {
 
-const QString agentPath = QStringLiteral("/org/tazuna/test/DismissingAgent");
+const QString agentPath = QStringLiteral("/org/tazuna/test/Agent");
 const QString agentInterface = QStringLiteral("org.freedesktop.PolicyKit1.AuthenticationAgent");
 
 QDBusMessage authorityCall(const QString &method)
@@ -42,12 +42,12 @@ QVariant thisProcess()
 
 } // namespace
 
-DismissingAgent::~DismissingAgent()
+TestAgent::~TestAgent()
 {
     unregister();
 }
 
-bool DismissingAgent::registerFor(QDBusConnection bus, QString *error)
+bool TestAgent::registerFor(QDBusConnection bus, QString *error)
 {
     m_bus = bus;
     if (!m_bus.registerVirtualObject(agentPath, this)) {
@@ -66,7 +66,7 @@ bool DismissingAgent::registerFor(QDBusConnection bus, QString *error)
     return true;
 }
 
-void DismissingAgent::unregister()
+void TestAgent::unregister()
 {
     if (!std::exchange(m_registered, false))
         return;
@@ -76,14 +76,41 @@ void DismissingAgent::unregister()
     m_bus.unregisterObject(agentPath);
 }
 
-bool DismissingAgent::handleMessage(const QDBusMessage &message, const QDBusConnection &connection)
+bool TestAgent::handleMessage(const QDBusMessage &message, const QDBusConnection &connection)
 {
     if (message.interface() != agentInterface)
         return false;
     if (message.member() == QLatin1String("BeginAuthentication")) {
-        m_dismissed << message.arguments().value(0).toString();
-        connection.send(message.createErrorReply(QStringLiteral("org.freedesktop.PolicyKit1.Error.Cancelled"),
-                                                 QStringLiteral("the user dismissed the dialog")));
+        m_asked << message.arguments().value(0).toString();
+        if (m_answer == Answer::Dismiss) {
+            connection.send(message.createErrorReply(QStringLiteral("org.freedesktop.PolicyKit1.Error.Cancelled"),
+                                                     QStringLiteral("the user dismissed the dialog")));
+            return true;
+        }
+        // BeginAuthentication(action_id, message, icon_name, details, cookie, identities).
+        const QString cookie = message.arguments().value(4).toString();
+        const auto identities = message.arguments().value(5).value<QDBusArgument>();
+        QString kind;
+        QVariantMap details;
+        identities.beginArray();
+        if (!identities.atEnd()) {
+            identities.beginStructure();
+            identities >> kind >> details;
+            identities.endStructure();
+        }
+        QDBusArgument identity;
+        identity.beginStructure();
+        identity << kind << details;
+        identity.endStructure();
+        // uid: the agent's own (root), which polkitd matches to the agent that
+        // holds the cookie. Answered before BeginAuthentication returns, as polkit's
+        // own agents do.
+        QDBusMessage response = authorityCall(QStringLiteral("AuthenticationAgentResponse2"));
+        response << QVariant::fromValue(quint32(::getuid())) << cookie << QVariant::fromValue(identity);
+        const QDBusMessage answered = m_bus.call(response);
+        if (answered.type() == QDBusMessage::ErrorMessage)
+            m_failure = QStringLiteral("%1 as %2: %3").arg(answered.errorName(), kind, answered.errorMessage());
+        connection.send(message.createReply());
         return true;
     }
     if (message.member() == QLatin1String("CancelAuthentication")) {
@@ -93,7 +120,7 @@ bool DismissingAgent::handleMessage(const QDBusMessage &message, const QDBusConn
     return false;
 }
 
-QString DismissingAgent::introspect(const QString &) const
+QString TestAgent::introspect(const QString &) const
 {
     return QStringLiteral("<interface name=\"%1\">"
                           "<method name=\"BeginAuthentication\"><arg type=\"s\" direction=\"in\"/><arg type=\"s\" direction=\"in\"/>"
