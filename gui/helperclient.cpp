@@ -214,10 +214,10 @@ void HelperClient::templates(std::function<void(const CallResult &, const Templa
     });
 }
 
-void HelperClient::logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done)
+void HelperClient::logFiles(const QString &name, Ask ask, std::function<void(const CallResult &, const LogFileInfoList &)> done)
 {
-    // Asked for by the user (the log browser): may bring up polkit's dialog.
-    watch(askingCall(*m_proxy, QStringLiteral("ListLogs"), {name}), [done = std::move(done)](const QDBusPendingCall &c) {
+    const QDBusPendingCall call = ask == Ask::Yes ? askingCall(*m_proxy, QStringLiteral("ListLogs"), {name}) : m_proxy->ListLogs(name);
+    watch(call, [done = std::move(done)](const QDBusPendingCall &c) {
         QDBusPendingReply<LogFileInfoList> reply = c;
         done(CallResult{reply.isError() ? reply.error() : QDBusError()}, reply.isError() ? LogFileInfoList{} : reply.value());
     });
@@ -256,9 +256,9 @@ struct HelperClient::OpenAllJob {
     std::function<void(const CallResult &, QList<QPair<QString, int>>)> done;
 };
 
-void HelperClient::openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done)
+void HelperClient::openAllLogs(const QString &name, Ask ask, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done)
 {
-    logFiles(name, [this, name, done = std::move(done)](const CallResult &r, const LogFileInfoList &files) {
+    logFiles(name, ask, [this, name, done = std::move(done)](const CallResult &r, const LogFileInfoList &files) {
         if (!r.ok() || files.isEmpty()) {
             done(r, {});
             return;

@@ -60,13 +60,20 @@ public:
                 std::function<void(const CallResult &, const QString &run, const QString &logRun)> done);
     void details(const QString &name, std::function<void(const CallResult &, const ServiceDetails &)> done);
     void templates(std::function<void(const CallResult &, const TemplateInfoList &)> done);
-    void logFiles(const QString &name, std::function<void(const CallResult &, const LogFileInfoList &)> done);
+    // Whether the user has just asked for a service's log (Ask::Yes: the log browser
+    // opened, or its Reload), so that polkit may show its password dialog; Ask::No
+    // for what the window loads by itself, such as following a rotation, which then
+    // gets InteractiveAuthorizationRequired where a password would be needed.
+    enum class Ask { No, Yes };
+    void logFiles(const QString &name, Ask ask, std::function<void(const CallResult &, const LogFileInfoList &)> done);
     // The descriptor is the caller's to close (or to hand to a LogIndex).
     void openLog(const QString &name, const QString &file, std::function<void(const CallResult &, int fd)> done);
     // Lists a service's log directory and opens every file, oldest first and current last
     // in the list. The helper opens a bounded number of files a second for each caller,
-    // so a long history is opened over several seconds, newest first.
-    void openAllLogs(const QString &name, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done);
+    // so a long history is opened over several seconds, newest first. polkit is asked
+    // once, for the list (see logFiles): the helper lets the files it listed be opened
+    // on that answer.
+    void openAllLogs(const QString &name, Ask ask, std::function<void(const CallResult &, QList<QPair<QString, int>>)> done);
 
 signals:
     void connectedChanged(bool connected);

@@ -129,6 +129,11 @@ LogBrowser::LogBrowser(const QString &service, QWidget *parent)
     auto *copy = new QToolButton;
     copy->setText(tr("Copy"));
     copy->setToolTip(tr("Copy the selected lines (Ctrl+C)"));
+    auto *reload = new QToolButton;
+    reload->setText(tr("Reload"));
+    reload->setToolTip(tr("Read the log directory again, with the files written since (F5)"));
+    reload->setShortcut(QKeySequence::Refresh);
+    m_reloadButton = reload;
     auto *exportButton = new QToolButton;
     exportButton->setText(tr("Export…"));
     exportButton->setToolTip(tr("Save the selected lines, or all shown lines, to a file"));
@@ -184,6 +189,7 @@ LogBrowser::LogBrowser(const QString &service, QWidget *parent)
     navRow->addWidget(jump);
     navRow->addWidget(m_crashButton);
     navRow->addStretch(1);
+    navRow->addWidget(reload);
     navRow->addWidget(copy);
     navRow->addWidget(exportButton);
     auto *statusRow = new QHBoxLayout;
@@ -234,7 +240,8 @@ LogBrowser::LogBrowser(const QString &service, QWidget *parent)
         jumpIfPending();
     });
     connect(m_index, &LogIndex::appended, this, &LogBrowser::scrollToEndIfFollowing);
-    connect(m_index, &LogIndex::currentRotated, this, &LogBrowser::reloadRequested);
+    connect(m_index, &LogIndex::currentRotated, this, [this] { emit reloadRequested(false); });
+    connect(reload, &QToolButton::clicked, this, [this] { emit reloadRequested(true); });
     m_followBox->setChecked(true);
     updateStatus();
     resize(1000, 600);
@@ -407,6 +414,11 @@ void LogBrowser::showProgress()
     if (m_index->knownBytes() > 0)
         m_progress->setValue(static_cast<int>(m_index->indexedBytes() * 1000 / m_index->knownBytes()));
     updateStatus();
+}
+
+QString LogBrowser::statusText() const
+{
+    return m_status->text();
 }
 
 void LogBrowser::updateStatus()

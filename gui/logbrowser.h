@@ -35,6 +35,9 @@ public:
     LogModel *model() const { return m_model; }
     LogIndex *index() const { return m_index; }
     QTableView *view() const { return m_view; }
+    QToolButton *reloadButton() const { return m_reloadButton; }
+    // The status line: the error set, or the count of lines and files.
+    QString statusText() const;
 
     void search(const QString &text, bool regularExpression);
     void setFilterMatching(bool on);
@@ -48,8 +51,9 @@ public:
     bool exportSelection(const QString &path) const;
 
 signals:
-    // The browser wants the directory listed and opened again (at start and on rotation).
-    void reloadRequested();
+    // The browser wants the directory listed and opened again: byUser when its user
+    // pressed Reload (a password may be asked for), not when current was rotated.
+    void reloadRequested(bool byUser);
 
 private:
     void updateStatus();
@@ -72,6 +76,7 @@ private:
     QCheckBox *m_utcBox;
     QDateTimeEdit *m_timeEdit;
     QToolButton *m_crashButton;
+    QToolButton *m_reloadButton;
     QLabel *m_status;
     QLabel *m_matches;
     QProgressBar *m_progress;

@@ -578,15 +578,22 @@ LogBrowser *MainWindow::openLog(const QString &name)
     browser->setAttribute(Qt::WA_DeleteOnClose);
     browser->setWindowIcon(windowIcon());
     m_logs.insert(name, browser);
-    auto reload = [this, name, browser = QPointer<LogBrowser>(browser)] {
-        m_client->openAllLogs(name, [browser](const CallResult &r, QList<QPair<QString, int>> files) {
+    auto reload = [this, name, browser = QPointer<LogBrowser>(browser)](bool byUser) {
+        const auto ask = byUser ? HelperClient::Ask::Yes : HelperClient::Ask::No;
+        m_client->openAllLogs(name, ask, [browser, byUser](const CallResult &r, QList<QPair<QString, int>> files) {
             if (!browser) {
                 for (const auto &f : files)
                     ::close(f.second);
                 return;
             }
             if (!r.ok()) {
-                browser->setError(ErrorText::describe(r.error));
+                // Following a rotation by itself, the browser asks for no password: the
+                // lines read so far stay, and Reload asks.
+                if (!byUser && r.error.name() == QLatin1String(errors::interactiveAuthorizationRequired))
+                    browser->setError(tr("The service has gone on to a new log file. Reading it needs an administrator's password: "
+                                         "press Reload to enter it."));
+                else
+                    browser->setError(ErrorText::describe(r.error));
                 return;
             }
             QList<LogIndex::Source> sources;
@@ -596,7 +603,7 @@ LogBrowser *MainWindow::openLog(const QString &name)
         });
     };
     connect(browser, &LogBrowser::reloadRequested, this, reload);
-    reload();
+    reload(true); // the user has just opened it
     loadCrashTimes(browser);
     browser->show();
     return browser;

@@ -543,6 +543,14 @@
             <numerusform>%n matches</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Reload</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <source>Read the log directory again, with the files written since (F5)</source>
+        <translation>Read the log directory again, with the files written since (F5)</translation>
+    </message>
 </context>
 <context>
     <name>tz::LogModel</name>
@@ -797,6 +805,10 @@ file: %2</translation>
     <message>
         <source>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</source>
         <translation>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</translation>
+    </message>
+    <message>
+        <source>The service has gone on to a new log file. Reading it needs an administrator&apos;s password: press Reload to enter it.</source>
+        <translation>The service has gone on to a new log file. Reading it needs an administrator&apos;s password: press Reload to enter it.</translation>
     </message>
 </context>
 <context>

@@ -539,6 +539,14 @@
             <numerusform>%n 件一致</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Reload</source>
+        <translation>再読み込み</translation>
+    </message>
+    <message>
+        <source>Read the log directory again, with the files written since (F5)</source>
+        <translation>ログディレクトリを読み直し、その後に書かれたファイルも表示します (F5)</translation>
+    </message>
 </context>
 <context>
     <name>tz::LogModel</name>
@@ -792,6 +800,10 @@ file: %2</source>
     <message>
         <source>Reading this service&apos;s log needs an administrator&apos;s password. Open the log browser to enter it.</source>
         <translation>このサービスのログを読むには管理者のパスワードが必要です。ログブラウザーを開くと入力できます。</translation>
+    </message>
+    <message>
+        <source>The service has gone on to a new log file. Reading it needs an administrator&apos;s password: press Reload to enter it.</source>
+        <translation>サービスのログが新しいファイルに移りました。続きを読むには管理者のパスワードが必要です。「再読み込み」を押すと入力できます。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QTableView>
+#include <QToolButton>
 
 using namespace tz;
 using namespace tz::test;
@@ -32,6 +33,7 @@ private slots:
     void opensALongLogHistoryWhole();
     void togglesLogging();
     void denialAndCancelAreCalmMessages();
+    void onePasswordForALogHistory();
     void reconnectsWhenTheHelperComesBack();
     void closingTheWindowKeepsRunning();
     void removeAsksAndKeepsTheLogs();
@@ -323,7 +325,7 @@ void TestApp::opensALongLogHistoryWhole()
     bool answered = false;
     CallResult result;
     QList<QPair<QString, int>> opened;
-    m_app->client()->openAllLogs(QStringLiteral("ticker"), [&](const CallResult &r, QList<QPair<QString, int>> o) {
+    m_app->client()->openAllLogs(QStringLiteral("ticker"), HelperClient::Ask::Yes, [&](const CallResult &r, QList<QPair<QString, int>> o) {
         answered = true;
         result = r;
         opened = o;
@@ -392,6 +394,49 @@ void TestApp::denialAndCancelAreCalmMessages()
     QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.control")});
     agent.unregister();
     QCOMPARE(shown(QStringLiteral("ticker"))->state, QStringLiteral("up"));
+}
+
+void TestApp::onePasswordForALogHistory()
+{
+    // dave's session asks for an administrator's password at every call (auth_admin),
+    // and his agent gives it. The log browser asks once for the whole history; when
+    // the logger goes on to a new file, following it asks nothing, and Reload asks.
+    const QString logDir = f->path(QStringLiteral("ticker/log/main"));
+    const auto files = [&] { return QDir(logDir).entryList({QStringLiteral("@*"), QStringLiteral("current")}, QDir::Files).size(); };
+    const auto rotate = [&] { return QProcess::execute(toolPath(QStringLiteral("svc")), {QStringLiteral("-a"), f->path(QStringLiteral("ticker/log"))}); };
+    const qsizetype before = files();
+    QCOMPARE(rotate(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(files() > before, 10000); // an archive beside current at least
+
+    TestAgent agent(TestAgent::Answer::Authenticate);
+    QString why;
+    QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("dave-agent")), &why), qPrintable(why));
+    HelperClient dave(f->harness.connectAs(f->dave.uid, f->dave.gid, QStringLiteral("dave-app")));
+    ServiceModel model;
+    MainWindow w(&dave, &model);
+    connect(&dave, &HelperClient::servicesListed, &model, &ServiceModel::setServices);
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(QStringLiteral("ticker")) >= 0, 5000);
+    LogBrowser *browser = w.openLog(QStringLiteral("ticker"));
+    QTRY_VERIFY2_WITH_TIMEOUT(browser->index()->fileCount() >= 2 && browser->model()->rowCount() > 0,
+                              qPrintable(browser->statusText() + QLatin1Char(' ') + agent.failure()), 20000);
+    QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.read-logs")});
+
+    QCOMPARE(rotate(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(browser->statusText(),
+                              QStringLiteral("The service has gone on to a new log file. Reading it needs an administrator's password: "
+                                             "press Reload to enter it."),
+                              10000);
+    QCOMPARE(agent.askedActions().size(), 1);
+    QVERIFY(browser->model()->rowCount() > 0); // what was read stays
+    const int filesShown = browser->index()->fileCount();
+    browser->reloadButton()->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(agent.askedActions().size() == 2 && browser->index()->fileCount() > filesShown,
+                              qPrintable(browser->statusText()), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!browser->statusText().contains(QLatin1String("Reload")), 10000);
+    QCOMPARE(agent.askedActions(), QStringList(2, QStringLiteral("org.tazuna.read-logs")));
+    QVERIFY2(agent.failure().isEmpty(), qPrintable(agent.failure()));
+    browser->close();
+    agent.unregister();
 }
 
 void TestApp::reconnectsWhenTheHelperComesBack()
