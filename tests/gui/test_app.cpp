@@ -20,6 +20,22 @@
 using namespace tz;
 using namespace tz::test;
 
+namespace {
+
+// The app of another test user beside the one under test: its own connection to the
+// helper, list and window.
+struct UserApp {
+    HelperClient client;
+    ServiceModel model;
+    MainWindow window;
+    explicit UserApp(QDBusConnection bus) : client(std::move(bus)), window(&client, &model)
+    {
+        QObject::connect(&client, &HelperClient::servicesListed, &model, &ServiceModel::setServices);
+    }
+};
+
+} // namespace
+
 class TestApp : public QObject {
     Q_OBJECT
 private slots:
@@ -358,10 +374,9 @@ void TestApp::togglesLogging()
 void TestApp::denialAndCancelAreCalmMessages()
 {
     // bob may manage only his own services: alice's are refused by polkit.
-    HelperClient bob(f->harness.connectAs(f->bob.uid, f->bob.gid, QStringLiteral("bob-app")));
-    ServiceModel model;
-    MainWindow w(&bob, &model);
-    connect(&bob, &HelperClient::servicesListed, &model, &ServiceModel::setServices);
+    UserApp bob(f->harness.connectAs(f->bob.uid, f->bob.gid, QStringLiteral("bob-app")));
+    ServiceModel &model = bob.model;
+    MainWindow &w = bob.window;
     QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(QStringLiteral("ticker")) >= 0, 5000);
     // Settled after the logging toggle, so the helper answers about polkit and not "busy".
     QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("ticker"))->state == QLatin1String("up")
@@ -377,10 +392,9 @@ void TestApp::denialAndCancelAreCalmMessages()
     TestAgent agent;
     QString why;
     QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("carol-agent")), &why), qPrintable(why));
-    HelperClient carol(f->harness.connectAs(f->carol.uid, f->carol.gid, QStringLiteral("carol-app")));
-    ServiceModel carolModel;
-    MainWindow cw(&carol, &carolModel);
-    connect(&carol, &HelperClient::servicesListed, &carolModel, &ServiceModel::setServices);
+    UserApp carol(f->harness.connectAs(f->carol.uid, f->carol.gid, QStringLiteral("carol-app")));
+    ServiceModel &carolModel = carol.model;
+    MainWindow &cw = carol.window;
     QTRY_VERIFY_WITH_TIMEOUT(carolModel.rowOf(QStringLiteral("ticker")) >= 0 && carolModel.rowOf(QStringLiteral("crasher")) >= 0, 5000);
     cw.selectServices({QStringLiteral("ticker")});
     QTRY_COMPARE_WITH_TIMEOUT(cw.details()->logView()->toPlainText(),
@@ -411,12 +425,9 @@ void TestApp::onePasswordForALogHistory()
     TestAgent agent(TestAgent::Answer::Authenticate);
     QString why;
     QVERIFY2(agent.registerFor(f->harness.connectAs(0, 0, QStringLiteral("dave-agent")), &why), qPrintable(why));
-    HelperClient dave(f->harness.connectAs(f->dave.uid, f->dave.gid, QStringLiteral("dave-app")));
-    ServiceModel model;
-    MainWindow w(&dave, &model);
-    connect(&dave, &HelperClient::servicesListed, &model, &ServiceModel::setServices);
-    QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(QStringLiteral("ticker")) >= 0, 5000);
-    LogBrowser *browser = w.openLog(QStringLiteral("ticker"));
+    UserApp dave(f->harness.connectAs(f->dave.uid, f->dave.gid, QStringLiteral("dave-app")));
+    QTRY_VERIFY_WITH_TIMEOUT(dave.model.rowOf(QStringLiteral("ticker")) >= 0, 5000);
+    LogBrowser *browser = dave.window.openLog(QStringLiteral("ticker"));
     QTRY_VERIFY2_WITH_TIMEOUT(browser->index()->fileCount() >= 2 && browser->model()->rowCount() > 0,
                               qPrintable(browser->statusText() + QLatin1Char(' ') + agent.failure()), 20000);
     QCOMPARE(agent.askedActions(), QStringList{QStringLiteral("org.tazuna.read-logs")});
