@@ -362,7 +362,8 @@ std::vector<QByteArray> entriesStartingWith(int dirFd, const char *prefix)
 } // namespace
 
 Helper::Helper(HelperConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir), m_openLogBound(m_config.maxOpenLogPerSecond), m_logGrants(m_config.logGrantSeconds)
+    : QObject(parent), m_config(std::move(config)), m_tree(m_config.scanDir), m_openLogBound(m_config.maxOpenLogPerSecond),
+      m_logGrants(m_config.logGrantSeconds)
 {
 }
 
