@@ -305,6 +305,13 @@ void TestAttacks::ownAuthorizationReachesNoOtherService()
             ++tried;
         }
     }
+    // A list of his own logs lets him open the files it named without polkit (the
+    // log grant), and nothing of anyone else's, not even files of the same name.
+    QCOMPARE(errorOf(f->asBob->ListLogs(QStringLiteral("bobs"))), QString());
+    for (const char *s : {"alices", "steady"}) {
+        QCOMPARE(errorOf(f->asBob->OpenLog(QLatin1String(s), QStringLiteral("current"))), notAuthorized);
+        ++tried;
+    }
     // Taking over a name: creating "alices" again as himself.
     QCOMPARE(errorOf(f->asBob->Create(QStringLiteral("foreground"), QStringLiteral("alices"), foreground(QStringLiteral("sleep 1"), QString()))),
              QLatin1String(errors::alreadyExists));
