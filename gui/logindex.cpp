@@ -327,6 +327,22 @@ void LogIndex::watchCurrent()
     // The descriptor's /proc link reaches the file even where its directory is closed to us.
     const QByteArray link = "/proc/self/fd/" + QByteArray::number(m_files.back().handle->fd());
     m_watch = ::inotify_add_watch(m_inotify, link.constData(), IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF);
+    // The file may have been renamed into an archive between its opening and this
+    // watch (the helper opens current first and the older files after it): that
+    // move would never be reported. The link names where the file is now, and a
+    // move after the watch was added is reported by it.
+    char target[4096];
+    const ssize_t length = ::readlink(link.constData(), target, sizeof target);
+    if (m_watch >= 0 && length > 0 && !QByteArray(target, length).endsWith("/current")) {
+        const int watch = m_watch;
+        QMetaObject::invokeMethod(this, [this, watch] {
+            if (m_watch != watch)
+                return; // other sources since, or their move reported already
+            ::inotify_rm_watch(m_inotify, m_watch);
+            m_watch = -1;
+            emit currentRotated();
+        }, Qt::QueuedConnection);
+    }
 }
 
 void LogIndex::onInotify()

@@ -212,6 +212,19 @@ void TestLogBrowser::followsAndRotates()
     QTRY_COMPARE(browser.model()->rowCount(), 4);
     QVERIFY(browser.model()->index(3, 0).data(LogModel::BoundaryRole).toBool());
     QCOMPARE(browser.model()->index(3, 1).data().toString(), QStringLiteral("after rotation"));
+    QCOMPARE(rotated.count(), 1);
+    QCOMPARE(rotated.at(0).at(0).toBool(), false); // not asked for by the user
+
+    // current rotated between its opening and the browser's watch: the browser
+    // still learns that it follows an archive.
+    QList<LogIndex::Source> late = openAll(dir.path(), {archive, QStringLiteral("current")});
+    const QString second = QStringLiteral("@400000006553f400000000000.s");
+    QVERIFY(QFile::rename(current, dir.filePath(second)));
+    tz::test::writeFile(current, stamp(t0 + 4000) + " after the second\n");
+    browser.setSources(std::move(late));
+    QTRY_COMPARE(rotated.count(), 2);
+    QCOMPARE(rotated.at(1).at(0).toBool(), false);
+    QTRY_COMPARE(browser.model()->rowCount(), 4); // what it read stays until the reload
 }
 
 void TestLogBrowser::exportsSelection()
