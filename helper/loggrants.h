@@ -45,9 +45,9 @@ public:
         if (m_lifeMs <= 0)
             return;
         m_grants.removeIf([&](const Grant &g) { return g.until.hasExpired() || (g.caller == caller && g.service == service); });
-        const auto ofUser = std::count_if(m_grants.cbegin(), m_grants.cend(), [uid](const Grant &g) { return g.uid == uid; });
-        if (ofUser >= perUserMax) // the user's oldest goes
-            m_grants.removeAt(std::find_if(m_grants.cbegin(), m_grants.cend(), [uid](const Grant &g) { return g.uid == uid; }) - m_grants.cbegin());
+        const auto ofUser = [uid](const Grant &g) { return g.uid == uid; };
+        if (std::count_if(m_grants.cbegin(), m_grants.cend(), ofUser) >= perUserMax)
+            m_grants.erase(std::find_if(m_grants.begin(), m_grants.end(), ofUser)); // the user's oldest
         m_grants.append({caller, service, dir, uid, std::move(files), QDeadlineTimer(m_lifeMs)});
     }
 
