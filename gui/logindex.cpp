@@ -336,11 +336,8 @@ void LogIndex::watchCurrent()
     if (m_watch >= 0 && length > 0 && !QByteArray(target, length).endsWith("/current")) {
         const int watch = m_watch;
         QMetaObject::invokeMethod(this, [this, watch] {
-            if (m_watch != watch)
-                return; // other sources since, or their move reported already
-            ::inotify_rm_watch(m_inotify, m_watch);
-            m_watch = -1;
-            emit currentRotated();
+            if (m_watch == watch) // not other sources since, nor their move reported already
+                reportRotation();
         }, Qt::QueuedConnection);
     }
 }
@@ -365,11 +362,15 @@ void LogIndex::onInotify()
     }
     if (modified && !m_files.empty())
         scan(fileCount() - 1);
-    if (moved) {
-        ::inotify_rm_watch(m_inotify, m_watch);
-        m_watch = -1;
-        emit currentRotated();
-    }
+    if (moved)
+        reportRotation();
+}
+
+void LogIndex::reportRotation()
+{
+    ::inotify_rm_watch(m_inotify, m_watch);
+    m_watch = -1;
+    emit currentRotated();
 }
 
 } // namespace tz

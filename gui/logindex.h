@@ -113,6 +113,8 @@ private:
     void recount();
     void watchCurrent();
     void onInotify();
+    // current has moved away: no more watching it, and the caller reopens the directory.
+    void reportRotation();
     qint64 lineEnd(const File &f, std::size_t line) const;
 
     std::vector<File> m_files;

@@ -537,7 +537,7 @@ bool Helper::ownedBy(const QString &name, uint uid) const
 }
 
 void Helper::authorizeFor(const QString &name, const char *action, const char *ownAction,
-                          std::function<void(const QDBusMessage &)> work)
+                          std::function<void(const QDBusMessage &, uint callerUid)> work)
 {
     setDelayedReply(true);
     const QDBusMessage msg = message();
@@ -546,7 +546,7 @@ void Helper::authorizeFor(const QString &name, const char *action, const char *o
         [this, name, action, ownAction](uint uid) {
             return QLatin1String(ownedBy(name, uid) ? ownAction : action);
         },
-        [msg, work = std::move(work)](uint) { work(msg); });
+        [msg, work = std::move(work)](uint uid) { work(msg, uid); });
 }
 
 ServiceInfoList Helper::ListServices()
@@ -613,7 +613,7 @@ void Helper::Control(const QString &name, const QString &command)
     if (!checkService(name, true))
         return;
     const std::string send(1, *letter);
-    authorizeFor(name, actions::control, actions::controlOwn, [this, name, send](const QDBusMessage &m) {
+    authorizeFor(name, actions::control, actions::controlOwn, [this, name, send](const QDBusMessage &m, uint) {
         if (auto r = m_tree.control(name, send))
             replyError(m, *r);
         else
@@ -756,7 +756,7 @@ void Helper::Remove(const QString &name, bool deleteLogs)
     if (!checkService(name, true))
         return;
     authorizeFor(name, actions::remove, actions::removeOwn,
-                 [this, name, deleteLogs](const QDBusMessage &m) { removeService(m, name, deleteLogs); });
+                 [this, name, deleteLogs](const QDBusMessage &m, uint) { removeService(m, name, deleteLogs); });
 }
 
 void Helper::SetLogging(const QString &name, bool enabled)
@@ -768,7 +768,7 @@ void Helper::SetLogging(const QString &name, bool enabled)
     if (!enabled && m_launcher->logRule076())
         return refuse({errors::notSupported, QStringLiteral("svscan runs with SVSCAN_LOGRULE=0.76, under which every service "
                                                             "with a log directory has a logger: logging cannot be turned off")});
-    authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m) {
+    authorizeFor(name, actions::setLogging, actions::setLoggingOwn, [this, name, enabled](const QDBusMessage &m, uint) {
         if (takeUpChange(m, name, enabled))
             return;
         if (enabled)
@@ -782,24 +782,20 @@ LogFileInfoList Helper::ListLogs(const QString &name)
 {
     if (!checkService(name, false))
         return {};
-    setDelayedReply(true);
-    const QDBusMessage msg = message();
-    m_auth->authorize(
-        msg, [this, name](uint uid) { return readLogsAction(name, uid); },
-        [this, msg, name](uint uid) {
-            // The directory first: a grant must name the one whose files were listed.
-            const auto dir = serviceDirectory(name);
-            auto files = m_tree.listLogs(name);
-            if (!files.ok())
-                return replyError(msg, files.refusal());
-            if (dir) {
-                QSet<QString> names;
-                for (const LogFileInfo &f : files.value())
-                    names.insert(f.name);
-                m_logGrants.grant(msg.service(), name, *dir, uid, std::move(names));
-            }
-            QDBusConnection::systemBus().send(msg.createReply(QVariant::fromValue(files.value())));
-        });
+    authorizeFor(name, actions::readLogs, actions::readLogsOwn, [this, name](const QDBusMessage &msg, uint uid) {
+        // The directory first: a grant must name the one whose files were listed.
+        const auto dir = serviceDirectory(name);
+        auto files = m_tree.listLogs(name);
+        if (!files.ok())
+            return replyError(msg, files.refusal());
+        if (dir) {
+            QSet<QString> names;
+            for (const LogFileInfo &f : files.value())
+                names.insert(f.name);
+            m_logGrants.grant(msg.service(), name, *dir, uid, std::move(names));
+        }
+        QDBusConnection::systemBus().send(msg.createReply(QVariant::fromValue(files.value())));
+    });
     return {};
 }
 
@@ -811,23 +807,16 @@ QDBusUnixFileDescriptor Helper::OpenLog(const QString &name, const QString &file
     }
     if (!checkService(name, false))
         return {};
-    setDelayedReply(true);
-    const QDBusMessage msg = message();
     if (const auto dir = serviceDirectory(name)) {
-        if (const auto uid = m_logGrants.find(msg.service(), name, *dir, file)) {
-            sendLog(msg, name, file, *uid);
+        if (const auto uid = m_logGrants.find(message().service(), name, *dir, file)) {
+            setDelayedReply(true);
+            sendLog(message(), name, file, *uid);
             return {};
         }
     }
-    m_auth->authorize(
-        msg, [this, name](uint uid) { return readLogsAction(name, uid); },
-        [this, msg, name, file](uint uid) { sendLog(msg, name, file, uid); });
+    authorizeFor(name, actions::readLogs, actions::readLogsOwn,
+                 [this, name, file](const QDBusMessage &msg, uint uid) { sendLog(msg, name, file, uid); });
     return {};
-}
-
-QString Helper::readLogsAction(const QString &name, uint uid) const
-{
-    return QLatin1String(ownedBy(name, uid) ? actions::readLogsOwn : actions::readLogs);
 }
 
 std::optional<DirectoryId> Helper::serviceDirectory(const QString &name) const

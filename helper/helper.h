@@ -79,11 +79,9 @@ private:
     // Whether the service belongs to uid (see ServiceMeta): created by it and run as it.
     bool ownedBy(const QString &name, uint uid) const;
     // Authorizes the current call for action (or ownAction when the caller owns the
-    // service name) and then runs work with the delayed message.
+    // service name) and then runs work with the delayed message and the caller's uid.
     void authorizeFor(const QString &name, const char *action, const char *ownAction,
-                      std::function<void(const QDBusMessage &)> work);
-    // What ListLogs and OpenLog ask polkit for.
-    QString readLogsAction(const QString &name, uint uid) const;
+                      std::function<void(const QDBusMessage &, uint callerUid)> work);
     // The identity of name's directory now; nullopt when it cannot be opened.
     std::optional<DirectoryId> serviceDirectory(const QString &name) const;
     // OpenLog's answer once the caller is allowed (by polkit, or by a grant for uid).
